@@ -1,0 +1,151 @@
+package sts
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ServiceError is an error answer to a request that reached STS, or something in front
+// of it: the HTTP status and whatever the body said. Find it with errors.As.
+//
+// A body that is not STS's JSON (an HTML page from a proxy, a truncated reply) still
+// gives a ServiceError, with an empty Code and a short excerpt of the body in Message.
+type ServiceError struct {
+	// Action is the operation that failed, such as "AssumeRole".
+	Action string
+	// StatusCode is the HTTP status; 200 when the body of a 200 reply carried a Code.
+	StatusCode int
+	// Code is the service's error code, such as "NoPermission" or "Throttling.User".
+	Code string
+	// Message is the service's explanation.
+	Message string
+	// RequestId identifies the request to Alibaba Cloud support: from the body, or
+	// else from the x-acs-request-id header.
+	RequestId string
+	// HostId is the endpoint that answered.
+	HostId string
+	// Recommend is a link to Alibaba Cloud's troubleshooting page for this error.
+	Recommend string
+	// AccessDeniedDetail says which policy denied what, when the service says so.
+	AccessDeniedDetail *AccessDeniedDetail
+	// RetryAfter is the back-off the service asked for with x-acs-retry-after (or the
+	// older x-ratelimit headers); zero when it asked for none.
+	RetryAfter time.Duration
+}
+
+// AccessDeniedDetail is the service's account of an authorization failure.
+type AccessDeniedDetail struct {
+	AuthAction               string `json:"AuthAction,omitempty"`
+	AuthPrincipalType        string `json:"AuthPrincipalType,omitempty"`
+	AuthPrincipalOwnerId     string `json:"AuthPrincipalOwnerId,omitempty"`
+	AuthPrincipalDisplayName string `json:"AuthPrincipalDisplayName,omitempty"`
+	PolicyType               string `json:"PolicyType,omitempty"`
+	NoPermissionType         string `json:"NoPermissionType,omitempty"`
+	EncodedDiagnosticMessage string `json:"EncodedDiagnosticMessage,omitempty"`
+}
+
+// Error returns "sts: <Action>: <Code>: <Message> (status <n>, request id <id>)".
+func (e *ServiceError) Error() string {
+	var b strings.Builder
+	b.WriteString("sts: ")
+	if e.Action != "" {
+		b.WriteString(e.Action)
+		b.WriteString(": ")
+	}
+	if e.Code != "" {
+		b.WriteString(e.Code)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	b.WriteString(" (status ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.RequestId != "" {
+		b.WriteString(", request id ")
+		b.WriteString(e.RequestId)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// ErrorCode returns Code.
+func (e *ServiceError) ErrorCode() string { return e.Code }
+
+// HTTPStatusCode returns StatusCode.
+func (e *ServiceError) HTTPStatusCode() int { return e.StatusCode }
+
+// Throttling reports whether the service refused the request for its rate: a
+// Throttling code, ServiceUnavailable, or a retry-after header on any error.
+func (e *ServiceError) Throttling() bool {
+	return strings.HasPrefix(e.Code, "Throttling") || e.Code == "ServiceUnavailable" || e.RetryAfter > 0
+}
+
+// Retryable reports whether the same request may succeed if sent again: throttling,
+// a server error (5xx), or a nonce that happened to be used before (a retry sends a
+// new one). Other client errors (4xx) never are.
+func (e *ServiceError) Retryable() bool {
+	return e.Throttling() || e.StatusCode >= 500 || e.Code == "SignatureNonceUsed"
+}
+
+// AuthFailure reports whether the caller's identity or permissions were refused: an
+// unknown, inactive or mismatched key, a bad signature or token, or no permission.
+func (e *ServiceError) AuthFailure() bool {
+	for _, prefix := range []string{
+		"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken",
+		"MissingSecurityToken", "NoPermission", "AuthenticationFail", "Forbidden",
+	} {
+		if strings.HasPrefix(e.Code, prefix) {
+			return true
+		}
+	}
+	return e.StatusCode == 401 || e.StatusCode == 403
+}
+
+// IsThrottling reports whether err is, or wraps, a throttling ServiceError.
+func IsThrottling(err error) bool {
+	var se *ServiceError
+	return errors.As(err, &se) && se.Throttling()
+}
+
+// IsRetryable reports whether err is, or wraps, a retryable ServiceError or an error
+// of the network (connection refused or reset, a timeout of one attempt).
+func IsRetryable(err error) bool {
+	var se *ServiceError
+	if errors.As(err, &se) {
+		return se.Retryable()
+	}
+	var te *TransportError
+	return errors.As(err, &te)
+}
+
+// TransportError is a failure to exchange a request and its response with the
+// endpoint: no connection, a reset, a timeout of one attempt, a body cut short. It
+// wraps the cause, which errors.Is and errors.As find. Its text never carries the
+// request's query.
+type TransportError struct {
+	Action   string
+	Endpoint string
+	Err      error
+}
+
+func (e *TransportError) Error() string {
+	return "sts: " + e.Action + " " + e.Endpoint + ": " + e.Err.Error()
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// ValidationError reports a request or configuration that breaks a rule; it is found
+// before anything is sent. It names the field and the rule, never the value, which
+// may be a secret.
+type ValidationError struct {
+	// Field is the offending field, such as "AssumeRoleRequest.RoleSessionName" or
+	// "Config.Protocol".
+	Field string
+	// Rule says what the field must be.
+	Rule string
+}
+
+func (e *ValidationError) Error() string {
+	return "sts: invalid " + e.Field + ": " + e.Rule
+}

@@ -1,0 +1,221 @@
+// Package signer holds the pure canonicalisation and signature steps of Alibaba Cloud's
+// RPC (V1, HMAC-SHA1) and V3 (ACS3-HMAC-SHA256, ACS3-HMAC-SM3) request signatures.
+//
+// The client signs with it and the fake server verifies with it, so both share one
+// canonicalisation; interop tests against the official SDK keep that honest. Nothing
+// here reads a clock or a random source: time, nonce and secret are the caller's.
+//
+// The steps are named as the specifications name them: canonical query, canonical
+// request, string to sign, signature. See
+// https://help.aliyun.com/document_detail/25490 (V1) and
+// https://help.aliyun.com/document_detail/2593177 (V3).
+package signer
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/tjfoc/gmsm/sm3"
+)
+
+// The algorithm names, as they appear on the wire.
+const (
+	HMACSHA1       = "HMAC-SHA1"
+	ACS3HMACSHA256 = "ACS3-HMAC-SHA256"
+	ACS3HMACSM3    = "ACS3-HMAC-SM3"
+)
+
+// EmptySHA256 is the lower-case hex SHA-256 of an empty body: the x-acs-content-sha256
+// of every request the STS client sends.
+const EmptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// Param is one name/value pair of a query or one header line.
+type Param struct {
+	Name, Value string
+}
+
+// SortParams sorts p by name in byte order, the order both signatures require.
+func SortParams(p []Param) {
+	slices.SortFunc(p, func(a, b Param) int { return cmp.Compare(a.Name, b.Name) })
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// unreserved reports whether c is left as is by RFC 3986 percent-encoding.
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// AppendEscape appends the RFC 3986 percent-encoding of s to dst: A-Z a-z 0-9 - _ . ~
+// stay as they are, every other byte becomes %XY with upper-case hex (space is %20,
+// never +; * is %2A).
+func AppendEscape[T string | []byte](dst []byte, s T) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			dst = append(dst, c)
+			continue
+		}
+		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+	}
+	return dst
+}
+
+// AppendCanonicalQuery appends the canonical query of params, which must be sorted by
+// name: escape(name)=escape(value) pairs joined by '&', with "name=" for an empty value.
+// The same bytes are the V3 canonical query string, the V1 canonicalized query string
+// and the query string the client puts on the URL.
+func AppendCanonicalQuery(dst []byte, params []Param) []byte {
+	for i, p := range params {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = AppendEscape(dst, p.Name)
+		dst = append(dst, '=')
+		dst = AppendEscape(dst, p.Value)
+	}
+	return dst
+}
+
+// AppendV1StringToSign appends the V1 string to sign: METHOD&%2F&escape(canonicalQuery).
+func AppendV1StringToSign(dst []byte, method string, canonicalQuery []byte) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, "&%2F&"...)
+	return AppendEscape(dst, canonicalQuery)
+}
+
+// V1Signature returns the V1 signature of a request whose parameters (all but
+// Signature) give canonicalQuery: base64(HMAC-SHA1(secret + "&", string to sign)).
+func V1Signature(method string, canonicalQuery []byte, secret string) string {
+	s := getScratch()
+	defer putScratch(s)
+	s.buf = AppendV1StringToSign(s.buf[:0], method, canonicalQuery)
+	sum := s.mac(HMACSHA1, secret, "&", s.buf)
+	s.out = base64.StdEncoding.AppendEncode(s.out[:0], sum)
+	return string(s.out)
+}
+
+// IsSignedHeader reports whether a header, by its lower-case name, is part of a V3
+// signature: host, content-type and every x-acs- header.
+func IsSignedHeader(lowerName string) bool {
+	return lowerName == "host" || lowerName == "content-type" || strings.HasPrefix(lowerName, "x-acs-")
+}
+
+// AppendCanonicalRequest appends the V3 canonical request:
+// METHOD\n/\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nHashedPayload.
+// headers must hold only signed headers, with lower-case names and trimmed values,
+// sorted by name.
+func AppendCanonicalRequest(dst []byte, method string, canonicalQuery []byte, headers []Param, hashedPayload string) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, "\n/\n"...)
+	dst = append(dst, canonicalQuery...)
+	dst = append(dst, '\n')
+	for _, h := range headers {
+		dst = append(dst, h.Name...)
+		dst = append(dst, ':')
+		dst = append(dst, h.Value...)
+		dst = append(dst, '\n')
+	}
+	dst = append(dst, '\n')
+	dst = AppendSignedHeaders(dst, headers)
+	dst = append(dst, '\n')
+	return append(dst, hashedPayload...)
+}
+
+// AppendSignedHeaders appends the SignedHeaders list: the header names joined by ';'.
+func AppendSignedHeaders(dst []byte, headers []Param) []byte {
+	for i, h := range headers {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, h.Name...)
+	}
+	return dst
+}
+
+// AppendACS3StringToSign appends the V3 string to sign: the algorithm, a newline, and
+// the lower-case hex hash of the canonical request.
+func AppendACS3StringToSign(dst []byte, algorithm string, canonicalRequest []byte) []byte {
+	dst = append(dst, algorithm...)
+	dst = append(dst, '\n')
+	return hex.AppendEncode(dst, hashSum(algorithm, canonicalRequest))
+}
+
+// ACS3Signature returns the lower-case hex V3 signature of a request, given the parts
+// of its canonical request (see AppendCanonicalRequest).
+func ACS3Signature(algorithm, method string, canonicalQuery []byte, headers []Param, hashedPayload, secret string) string {
+	s := getScratch()
+	defer putScratch(s)
+	s.buf = AppendCanonicalRequest(s.buf[:0], method, canonicalQuery, headers, hashedPayload)
+	s.out = AppendACS3StringToSign(s.out[:0], algorithm, s.buf)
+	sum := s.mac(algorithm, secret, "", s.out)
+	s.buf = hex.AppendEncode(s.buf[:0], sum)
+	return string(s.buf)
+}
+
+// AppendAuthorization appends the V3 Authorization header value:
+// "<algorithm> Credential=<id>,SignedHeaders=<names>,Signature=<hex>".
+func AppendAuthorization(dst []byte, algorithm, accessKeyID string, headers []Param, signature string) []byte {
+	dst = append(dst, algorithm...)
+	dst = append(dst, " Credential="...)
+	dst = append(dst, accessKeyID...)
+	dst = append(dst, ",SignedHeaders="...)
+	dst = AppendSignedHeaders(dst, headers)
+	dst = append(dst, ",Signature="...)
+	return append(dst, signature...)
+}
+
+// HashedPayload returns the lower-case hex hash of body under a V3 algorithm: the value
+// of x-acs-content-sha256.
+func HashedPayload(algorithm string, body []byte) string {
+	if len(body) == 0 && algorithm != ACS3HMACSM3 {
+		return EmptySHA256
+	}
+	return hex.EncodeToString(hashSum(algorithm, body))
+}
+
+// hashSum hashes b with the algorithm's hash: SM3 for ACS3-HMAC-SM3, else SHA-256.
+func hashSum(algorithm string, b []byte) []byte {
+	if algorithm == ACS3HMACSM3 {
+		return sm3.Sm3Sum(b)
+	}
+	sum := sha256.Sum256(b)
+	return sum[:]
+}
+
+// scratch is the per-call working memory of a signature: buffers and a keyed hash
+// state per algorithm, pooled so that signing allocates only its result.
+type scratch struct {
+	buf, out []byte
+	macs     map[string]*mac
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{buf: make([]byte, 0, 1024), out: make([]byte, 0, 256), macs: make(map[string]*mac, 2)}
+}}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	if cap(s.buf) > 64<<10 || cap(s.out) > 64<<10 {
+		return // do not keep a buffer grown by an unusually large request
+	}
+	scratchPool.Put(s)
+}
+
+// mac returns HMAC(key+suffix, msg) under the hash of the algorithm; the result is
+// valid until s is used again.
+func (s *scratch) mac(algorithm, key, suffix string, msg []byte) []byte {
+	m := s.macs[algorithm]
+	if m == nil {
+		m = newMAC(algorithm)
+		s.macs[algorithm] = m
+	}
+	return m.sum(key, suffix, msg)
+}

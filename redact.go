@@ -1,0 +1,74 @@
+package sts
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+)
+
+// redacted stands in for a secret in String output.
+const redacted = "<redacted>"
+
+// secretFields are the model fields whose values String never prints. Whether one is
+// set still shows, as redacted.
+var secretFields = map[string]bool{
+	"AccessKeySecret": true,
+	"SecurityToken":   true,
+	"OIDCToken":       true,
+	"SAMLAssertion":   true,
+}
+
+// prettify renders a model as indented JSON, the way the official SDK's String does,
+// with every secret field replaced by redacted at any depth.
+func prettify(v any) string {
+	b, err := json.MarshalIndent(redactedTree(reflect.ValueOf(v)), "", "   ")
+	if err != nil {
+		return "<unprintable: " + err.Error() + ">"
+	}
+	return string(b)
+}
+
+// redactedTree copies v into maps and plain values that encoding/json prints, leaving
+// secrets out.
+func redactedTree(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return nil
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return redactedTree(v.Elem())
+	case reflect.Struct:
+		out := make(map[string]any, v.NumField())
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			fv := v.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			if strings.Contains(opts, "omitempty") && fv.IsZero() {
+				continue
+			}
+			if secretFields[f.Name] && !fv.IsZero() {
+				out[name] = redacted
+				continue
+			}
+			out[name] = redactedTree(fv)
+		}
+		return out
+	case reflect.Map:
+		out := make(map[string]any, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out[it.Key().String()] = redactedTree(it.Value())
+		}
+		return out
+	default:
+		return v.Interface()
+	}
+}

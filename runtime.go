@@ -1,0 +1,111 @@
+package sts
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http/httpproxy"
+
+	"github.com/stsgo/sts/internal/signer"
+)
+
+// callSettings are the client's settings with one call's RuntimeOptions applied.
+type callSettings struct {
+	attempts       int
+	backoff        backoff
+	readTimeout    time.Duration
+	connectTimeout time.Duration                    // 0: the client's
+	proxy          func(*url.URL) (*url.URL, error) // nil: the client's
+	queries        []signer.Param                   // ExtendsParameters.Queries
+	headers        []signer.Param                   // ExtendsParameters.Headers, lower-case names
+}
+
+// settings applies runtime to the client's defaults. It refuses any field it cannot
+// honour, so that no setting is silently ignored.
+func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
+	s := callSettings{
+		attempts:    c.retry.MaxAttempts,
+		backoff:     backoff{base: c.retry.BaseDelay, max: c.retry.MaxDelay, jitter: true},
+		readTimeout: c.readTimeout,
+	}
+	if runtime == nil {
+		return s, nil
+	}
+	r := runtime
+	for field, set := range map[string]bool{
+		"IgnoreSSL":     deref(r.IgnoreSSL),
+		"Key":           r.Key != nil,
+		"Cert":          r.Cert != nil,
+		"Ca":            r.Ca != nil,
+		"LocalAddr":     r.LocalAddr != nil,
+		"MaxIdleConns":  r.MaxIdleConns != nil,
+		"Socks5Proxy":   r.Socks5Proxy != nil,
+		"Socks5NetWork": r.Socks5NetWork != nil,
+		"IdleTimeout":   r.IdleTimeout != nil,
+		"KeepAlive":     r.KeepAlive != nil && !*r.KeepAlive,
+	} {
+		if set {
+			return s, &ValidationError{Field: "RuntimeOptions." + field, Rule: "is not supported per call; set it in Config (TLS and connection settings belong to the client)"}
+		}
+	}
+	if r.Autoretry != nil && !*r.Autoretry {
+		s.attempts = 1
+	} else if r.MaxAttempts != nil {
+		if *r.MaxAttempts < 1 {
+			return s, &ValidationError{Field: "RuntimeOptions.MaxAttempts", Rule: "must be at least 1"}
+		}
+		s.attempts = *r.MaxAttempts
+	}
+	if r.BackoffPolicy != nil || r.BackoffPeriod != nil {
+		period := time.Duration(deref(r.BackoffPeriod)) * time.Second
+		switch strings.ToLower(deref(r.BackoffPolicy)) {
+		case "no":
+			s.backoff = backoff{}
+		case "fixed":
+			s.backoff = backoff{base: period, max: period}
+		case "random":
+			s.backoff = backoff{base: period, max: period, jitter: true}
+		case "exponential", "":
+			s.backoff = backoff{base: period, max: max(period, c.retry.MaxDelay), jitter: true}
+		default:
+			return s, &ValidationError{Field: "RuntimeOptions.BackoffPolicy", Rule: `must be "no", "fixed", "random" or "exponential"`}
+		}
+	}
+	if r.ReadTimeout != nil {
+		s.readTimeout = time.Duration(*r.ReadTimeout) * time.Millisecond
+	}
+	if r.ConnectTimeout != nil {
+		s.connectTimeout = time.Duration(*r.ConnectTimeout) * time.Millisecond
+	}
+	if r.HttpProxy != nil || r.HttpsProxy != nil || r.NoProxy != nil {
+		s.proxy = (&httpproxy.Config{HTTPProxy: deref(r.HttpProxy), HTTPSProxy: deref(r.HttpsProxy), NoProxy: deref(r.NoProxy)}).ProxyFunc()
+	}
+	if e := r.ExtendsParameters; e != nil {
+		var err error
+		if s.headers, err = headerParams("RuntimeOptions.ExtendsParameters.Headers", e.Headers); err != nil {
+			return s, err
+		}
+		s.queries = queryParams(e.Queries)
+	}
+	return s, nil
+}
+
+// callKey keys the per-call settings that the transport reads from a request's
+// context.
+type callKey struct{}
+
+// withCallSettings puts s where the client's dialer and proxy function find it, when
+// it overrides them.
+func withCallSettings(ctx context.Context, s *callSettings) context.Context {
+	if s.proxy == nil && s.connectTimeout == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, callKey{}, s)
+}
+
+func callSettingsFrom(ctx context.Context) *callSettings {
+	s, _ := ctx.Value(callKey{}).(*callSettings)
+	return s
+}

@@ -1,0 +1,404 @@
+package sts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stsgo/sts/internal/signer"
+)
+
+// call sends one operation, retrying as the call's settings allow, and decodes the
+// response into a Response[B].
+func call[B any](ctx context.Context, c *Client, op operation, params []signer.Param, runtime *RuntimeOptions) (*Response[B], error) {
+	s, err := c.settings(runtime)
+	if err != nil {
+		return nil, err
+	}
+	params = mergeParams(c.globalQueries, s.queries, params)
+	var cred credential
+	if !op.anonymous {
+		if cred, err = c.creds.get(ctx); err != nil {
+			return nil, fmt.Errorf("sts: %s: %w", op.action, err)
+		}
+	}
+	ctx = withCallSettings(ctx, &s)
+	for attempt := 1; ; attempt++ {
+		resp, err := attemptOnce[B](ctx, c, op, params, &s, cred, attempt)
+		if err == nil {
+			return resp, nil
+		}
+		if attempt >= s.attempts || !IsRetryable(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		var retryAfter time.Duration
+		if se := (*ServiceError)(nil); errors.As(err, &se) {
+			retryAfter = se.RetryAfter
+		}
+		if !sleep(ctx, s.backoff.delay(attempt, retryAfter)) {
+			return nil, fmt.Errorf("sts: %s: %w while waiting to retry; attempt %d: %w", op.action, ctx.Err(), attempt, err)
+		}
+	}
+}
+
+// attemptOnce sends the request once, with a fresh timestamp and nonce, and decodes
+// the answer.
+func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []signer.Param, s *callSettings, cred credential, attempt int) (*Response[B], error) {
+	start := time.Now()
+	if s.readTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.readTimeout)
+		defer cancel()
+	}
+	resp, err := c.httpClient.Do(c.newRequest(ctx, op, params, s, cred))
+	if err != nil {
+		err = transportError(op, c.endpoint, err)
+		c.logAttempt(ctx, op, attempt, 0, "", start, err)
+		return nil, err
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	err = readBody(buf, resp, c.maxBodyBytes)
+	requestID := resp.Header.Get("X-Acs-Request-Id")
+	var out *Response[B]
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
+			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes)}
+	case err != nil:
+		err = transportError(op, c.endpoint, err)
+	default:
+		out, err = decode[B](op, resp, buf.Bytes(), requestID, func(s string) string { return scrub(s, cred, params) })
+	}
+	c.logAttempt(ctx, op, attempt, resp.StatusCode, requestID, start, err)
+	return out, err
+}
+
+// newRequest builds and signs one attempt's HTTP request, the way the official SDK
+// lays it out: every parameter in the query, an empty body; V3 signs headers, V1 and
+// the anonymous operations sign (or carry unsigned) RPC common parameters.
+func (c *Client) newRequest(ctx context.Context, op operation, params []signer.Param, s *callSettings, cred credential) *http.Request {
+	var tsBuf [len(ExpirationLayout)]byte
+	timestamp := string(c.now().UTC().AppendFormat(tsBuf[:0], ExpirationLayout))
+	nonce := c.nonce()
+	extra := mergeParams(c.globalHeaders, s.headers, nil)
+
+	h := make(http.Header, 8+len(extra))
+	h["User-Agent"] = []string{c.userAgent}
+	h["Accept"] = []string{"application/json"}
+	h["x-acs-action"] = []string{op.action}
+	h["x-acs-version"] = []string{apiVersion}
+
+	var query string
+	if op.anonymous || c.algorithm == signer.HMACSHA1 {
+		query = c.rpcQuery(op, params, timestamp, nonce, cred)
+		for _, p := range extra {
+			h[p.Name] = []string{p.Value}
+		}
+	} else {
+		var qb [512]byte
+		canonicalQuery := signer.AppendCanonicalQuery(qb[:0], params)
+		query = string(canonicalQuery)
+		var hb [16]signer.Param
+		signed := append(hb[:0],
+			signer.Param{Name: "host", Value: c.endpoint},
+			signer.Param{Name: "x-acs-action", Value: op.action},
+			signer.Param{Name: "x-acs-content-sha256", Value: signer.EmptySHA256},
+			signer.Param{Name: "x-acs-date", Value: timestamp},
+			signer.Param{Name: "x-acs-signature-nonce", Value: nonce},
+			signer.Param{Name: "x-acs-version", Value: apiVersion},
+		)
+		if cred.securityToken != "" {
+			signed = append(signed,
+				signer.Param{Name: "x-acs-accesskey-id", Value: cred.accessKeyID},
+				signer.Param{Name: "x-acs-security-token", Value: cred.securityToken})
+		}
+		for _, p := range extra {
+			if signer.IsSignedHeader(p.Name) {
+				signed = append(signed, p)
+			}
+			h[p.Name] = []string{p.Value}
+		}
+		signer.SortParams(signed)
+		for _, p := range signed[1:] { // host is req.Host
+			h[p.Name] = []string{p.Value}
+		}
+		sig := signer.ACS3Signature(c.algorithm, http.MethodPost, canonicalQuery, signed, signer.EmptySHA256, cred.accessKeySecret)
+		var ab [512]byte
+		h["Authorization"] = []string{string(signer.AppendAuthorization(ab[:0], c.algorithm, cred.accessKeyID, signed, sig))}
+	}
+	req := &http.Request{
+		Method:     http.MethodPost,
+		URL:        &url.URL{Scheme: c.scheme, Host: c.endpoint, Path: "/", RawQuery: query},
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Host:       c.endpoint,
+		Body:       http.NoBody,
+	}
+	return req.WithContext(ctx)
+}
+
+// rpcQuery returns the query of an RPC-style request: the parameters plus the common
+// ones, with a V1 signature unless the operation is anonymous.
+func (c *Client) rpcQuery(op operation, params []signer.Param, timestamp, nonce string, cred credential) string {
+	var cb [9]signer.Param
+	common := append(cb[:0],
+		signer.Param{Name: "Action", Value: op.action},
+		signer.Param{Name: "Format", Value: "JSON"},
+		signer.Param{Name: "SignatureNonce", Value: nonce},
+		signer.Param{Name: "Timestamp", Value: timestamp},
+		signer.Param{Name: "Version", Value: apiVersion},
+	)
+	if !op.anonymous {
+		common = append(common,
+			signer.Param{Name: "AccessKeyId", Value: cred.accessKeyID},
+			signer.Param{Name: "SignatureMethod", Value: signer.HMACSHA1},
+			signer.Param{Name: "SignatureVersion", Value: "1.0"})
+		if cred.securityToken != "" {
+			common = append(common, signer.Param{Name: "SecurityToken", Value: cred.securityToken})
+		}
+	}
+	signer.SortParams(common)
+	all := mergeParams(params, common, nil)
+	var qb [1024]byte
+	q := signer.AppendCanonicalQuery(qb[:0], all)
+	if !op.anonymous {
+		sig := signer.V1Signature(http.MethodPost, q, cred.accessKeySecret)
+		q = append(q, "&Signature="...)
+		q = signer.AppendEscape(q, sig)
+	}
+	return string(q)
+}
+
+// mergeParams merges sorted parameter lists into one sorted list; where a name is in
+// more than one, the later list's value wins. With nothing to merge it returns the
+// only non-empty list as it is.
+func mergeParams(a, b, c []signer.Param) []signer.Param {
+	switch {
+	case len(a) == 0 && len(b) == 0:
+		return c
+	case len(a) == 0 && len(c) == 0:
+		return b
+	case len(b) == 0 && len(c) == 0:
+		return a
+	}
+	out := make([]signer.Param, 0, len(a)+len(b)+len(c))
+	out = append(append(append(out, a...), b...), c...)
+	slices.SortStableFunc(out, func(x, y signer.Param) int { return strings.Compare(x.Name, y.Name) })
+	// Keep the last of each run of equal names.
+	n := 0
+	for i, p := range out {
+		if i+1 < len(out) && out[i+1].Name == p.Name {
+			continue
+		}
+		out[n] = p
+		n++
+	}
+	return out[:n]
+}
+
+// transportError wraps a failed exchange, dropping the URL that *url.Error prints:
+// its query may carry a security token.
+func transportError(op operation, endpoint string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &TransportError{Action: op.action, Endpoint: endpoint, Err: err}
+}
+
+var errBodyTooLarge = errors.New("response body too large")
+
+var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
+
+func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 {
+		return
+	}
+	b.Reset()
+	bufferPool.Put(b)
+}
+
+// readBody reads at most limit bytes of the body into buf and closes it. A body that
+// fits is read to its end, so that the connection can be reused.
+func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
+	defer resp.Body.Close()
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return errBodyTooLarge
+	}
+	return nil
+}
+
+// errorBody is STS's error JSON.
+type errorBody struct {
+	RequestId          string          `json:"RequestId"`
+	HostId             string          `json:"HostId"`
+	Code               string          `json:"Code"`
+	Message            string          `json:"Message"`
+	Recommend          string          `json:"Recommend"`
+	AccessDeniedDetail json.RawMessage `json:"AccessDeniedDetail"`
+}
+
+var codeKey = []byte(`"Code"`)
+
+// decode turns a response into a Response[B], or into a *ServiceError when the status
+// is not 2xx, when a 2xx body carries an error Code, or when the body is not JSON.
+// scrub removes the call's secrets from any excerpt of the body.
+func decode[B any](op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) (*Response[B], error) {
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if !ok || bytes.Contains(body, codeKey) {
+		if se := serviceError(op, resp, body, requestID, scrub); se != nil {
+			return nil, se
+		}
+	}
+	b := new(B)
+	if err := json.Unmarshal(body, b); err != nil {
+		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
+			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
+	}
+	headers := make(map[string]*string, len(resp.Header))
+	for k, v := range resp.Header {
+		if len(v) > 0 {
+			headers[strings.ToLower(k)] = &v[0]
+		}
+	}
+	status := int32(resp.StatusCode)
+	return &Response[B]{Headers: headers, StatusCode: &status, Body: b}, nil
+}
+
+// serviceError reads an error answer. It returns nil for a 2xx body without a Code.
+func serviceError(op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) *ServiceError {
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err != nil || eb.Code == "" {
+		if ok {
+			return nil
+		}
+		msg := http.StatusText(resp.StatusCode)
+		if len(body) > 0 {
+			msg += ": " + excerpt(body, scrub)
+		}
+		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID, Message: msg, RetryAfter: retryAfter(resp.Header)}
+	}
+	se := &ServiceError{
+		Action:     op.action,
+		StatusCode: resp.StatusCode,
+		Code:       eb.Code,
+		Message:    scrub(eb.Message),
+		RequestId:  eb.RequestId,
+		HostId:     eb.HostId,
+		Recommend:  eb.Recommend,
+		RetryAfter: retryAfter(resp.Header),
+	}
+	if se.RequestId == "" {
+		se.RequestId = requestID
+	}
+	if len(eb.AccessDeniedDetail) > 0 {
+		var d AccessDeniedDetail
+		if json.Unmarshal(eb.AccessDeniedDetail, &d) == nil {
+			se.AccessDeniedDetail = &d
+		}
+	}
+	return se
+}
+
+// retryAfter reads the back-off a throttled answer asks for: x-acs-retry-after in
+// milliseconds, else the TimeLeft (milliseconds) of the older x-ratelimit headers.
+func retryAfter(h http.Header) time.Duration {
+	if v := h.Get("X-Acs-Retry-After"); v != "" {
+		if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && ms > 0 {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	var longest time.Duration
+	for _, name := range []string{"X-Ratelimit-User-Api", "X-Ratelimit-User"} {
+		for pair := range strings.SplitSeq(h.Get(name), ",") {
+			k, v, _ := strings.Cut(pair, ":")
+			if strings.TrimSpace(k) != "TimeLeft" {
+				continue
+			}
+			if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				longest = max(longest, time.Duration(ms)*time.Millisecond)
+			}
+		}
+	}
+	return longest
+}
+
+// maxExcerpt bounds how much of an unreadable body goes into an error.
+const maxExcerpt = 256
+
+// excerpt returns the start of body as printable text, with the call's secrets
+// removed first, so that a secret cut short by the excerpt's end cannot slip through.
+func excerpt(body []byte, scrub func(string) string) string {
+	s := scrub(strings.ToValidUTF8(string(body), "?"))
+	cut := len(s) > maxExcerpt
+	if cut {
+		s = strings.ToValidUTF8(s[:maxExcerpt], "")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if cut {
+		s += "..."
+	}
+	return s
+}
+
+// scrub replaces the call's secrets in s: the secret key, the security token, and the
+// OIDC token or SAML assertion of an anonymous call.
+func scrub(s string, cred credential, params []signer.Param) string {
+	secrets := []string{cred.accessKeySecret, cred.securityToken}
+	for _, p := range params {
+		if p.Name == "OIDCToken" || p.Name == "SAMLAssertion" {
+			secrets = append(secrets, p.Value)
+		}
+	}
+	for _, secret := range secrets {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
+	}
+	return s
+}
+
+// logAttempt writes one debug line for an attempt, when a logger is set and enabled.
+func (c *Client) logAttempt(ctx context.Context, op operation, attempt, status int, requestID string, start time.Time, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("action", op.action),
+		slog.String("endpoint", c.endpoint),
+		slog.Int("attempt", attempt),
+		slog.Int("status", status),
+		slog.String("request_id", requestID),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "sts attempt", attrs...)
+}

@@ -1,0 +1,163 @@
+package sts
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// The limits STS documents for its parameters (shared/PROTOCOL.md, "Operations").
+// Requests are checked against them before anything is sent, so a mistake costs no
+// round trip and no rate-limit budget.
+const (
+	MinDurationSeconds = 900
+	MaxDurationSeconds = 43200
+)
+
+// rule is one constraint on a string parameter; desc completes "must ...".
+type rule struct {
+	desc string
+	ok   func(string) bool
+}
+
+func lengthIn(s string, lo, hi int) bool {
+	n := utf8.RuneCountInString(s)
+	return lo <= n && n <= hi
+}
+
+// allOf reports whether every byte of s is a letter, a digit or one of extra.
+func allOf(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// arnRule accepts acs:ram::<account digits>:<kind>/<name>.
+func arnRule(kind string) rule {
+	return rule{
+		desc: "must be an ARN of the form acs:ram::<account>:" + kind + "/<name>",
+		ok: func(s string) bool {
+			rest, ok := strings.CutPrefix(s, "acs:ram::")
+			if !ok {
+				return false
+			}
+			account, name, ok := strings.Cut(rest, ":"+kind+"/")
+			return ok && account != "" && allOf(account, "") && name != "" &&
+				!strings.ContainsAny(name, " \t\r\n")
+		},
+	}
+}
+
+var (
+	roleArnRule         = arnRule("role")
+	samlProviderArnRule = arnRule("saml-provider")
+	oidcProviderArnRule = arnRule("oidc-provider")
+	sessionNameRule     = rule{
+		desc: "must be 2 to 64 characters of A-Z a-z 0-9 . @ - _",
+		ok:   func(s string) bool { return lengthIn(s, 2, 64) && allOf(s, ".@-_") },
+	}
+	policyRule = rule{
+		desc: "must be 1 to 2048 characters",
+		ok:   func(s string) bool { return lengthIn(s, 1, 2048) },
+	}
+	externalIDRule = rule{
+		desc: "must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -",
+		ok:   func(s string) bool { return lengthIn(s, 2, 1224) && allOf(s, "_+=,.@:/-") },
+	}
+	sourceIdentityRule = rule{
+		desc: "must be 2 to 64 characters of A-Z a-z 0-9 _ + = , . @ - and not start with acs:, aliyun: or alibabacloud:",
+		ok: func(s string) bool {
+			l := strings.ToLower(s)
+			return lengthIn(s, 2, 64) && allOf(s, "_+=,.@-") && !strings.HasPrefix(l, "acs:") &&
+				!strings.HasPrefix(l, "aliyun:") && !strings.HasPrefix(l, "alibabacloud:")
+		},
+	}
+	samlAssertionRule = rule{
+		desc: "must be 4 to 100000 characters",
+		ok:   func(s string) bool { return lengthIn(s, 4, 100000) },
+	}
+	oidcTokenRule = rule{
+		desc: "must be 4 to 20000 characters",
+		ok:   func(s string) bool { return lengthIn(s, 4, 20000) },
+	}
+)
+
+// checker collects every broken rule of one request, so that a caller sees them all
+// at once.
+type checker struct {
+	model string
+	errs  []error
+}
+
+func (c *checker) str(field string, v *string, required bool, r rule) {
+	switch {
+	case v == nil && required:
+		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: "is required"})
+	case v != nil && !r.ok(*v):
+		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: r.desc})
+	}
+}
+
+func (c *checker) duration(v *int64) {
+	if v != nil && (*v < MinDurationSeconds || *v > MaxDurationSeconds) {
+		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: "must be 900 to 43200 seconds"})
+	}
+}
+
+func (c *checker) err() error { return errors.Join(c.errs...) }
+
+func nilRequest(model string) error {
+	return &ValidationError{Field: model, Rule: "must not be nil"}
+}
+
+// Validate checks the request against the documented limits. Every broken rule is a
+// *ValidationError in the returned error (find them with errors.As).
+func (s *AssumeRoleRequest) Validate() error {
+	if s == nil {
+		return nilRequest("AssumeRoleRequest")
+	}
+	c := checker{model: "AssumeRoleRequest"}
+	c.duration(s.DurationSeconds)
+	c.str("ExternalId", s.ExternalId, false, externalIDRule)
+	c.str("Policy", s.Policy, false, policyRule)
+	c.str("RoleArn", s.RoleArn, true, roleArnRule)
+	c.str("RoleSessionName", s.RoleSessionName, true, sessionNameRule)
+	c.str("SourceIdentity", s.SourceIdentity, false, sourceIdentityRule)
+	return c.err()
+}
+
+// Validate checks the request against the documented limits. Every broken rule is a
+// *ValidationError in the returned error (find them with errors.As).
+func (s *AssumeRoleWithSAMLRequest) Validate() error {
+	if s == nil {
+		return nilRequest("AssumeRoleWithSAMLRequest")
+	}
+	c := checker{model: "AssumeRoleWithSAMLRequest"}
+	c.duration(s.DurationSeconds)
+	c.str("Policy", s.Policy, false, policyRule)
+	c.str("RoleArn", s.RoleArn, true, roleArnRule)
+	c.str("SAMLAssertion", s.SAMLAssertion, true, samlAssertionRule)
+	c.str("SAMLProviderArn", s.SAMLProviderArn, true, samlProviderArnRule)
+	return c.err()
+}
+
+// Validate checks the request against the documented limits. Every broken rule is a
+// *ValidationError in the returned error (find them with errors.As).
+func (s *AssumeRoleWithOIDCRequest) Validate() error {
+	if s == nil {
+		return nilRequest("AssumeRoleWithOIDCRequest")
+	}
+	c := checker{model: "AssumeRoleWithOIDCRequest"}
+	c.duration(s.DurationSeconds)
+	c.str("OIDCProviderArn", s.OIDCProviderArn, true, oidcProviderArnRule)
+	c.str("OIDCToken", s.OIDCToken, true, oidcTokenRule)
+	c.str("Policy", s.Policy, false, policyRule)
+	c.str("RoleArn", s.RoleArn, true, roleArnRule)
+	c.str("RoleSessionName", s.RoleSessionName, false, sessionNameRule)
+	return c.err()
+}
