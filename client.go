@@ -22,6 +22,13 @@ type Config = openapi.Config
 // are honoured.
 type RuntimeOptions = util.RuntimeOptions
 
+// GlobalParameters are headers and query parameters that Config adds to every request.
+type GlobalParameters = openapi.GlobalParameters
+
+// ExtendsParameters are headers and query parameters that RuntimeOptions adds to one
+// call.
+type ExtendsParameters = util.ExtendsParameters
+
 // apiVersion is the STS API version every request names.
 const apiVersion = "2015-04-01"
 

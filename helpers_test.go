@@ -150,3 +150,10 @@ func newTestClient(t testing.TB, cfg *sts.Config, opts ...sts.Option) *sts.Clien
 	}
 	return c
 }
+
+// newHTTPServer starts a plain httptest server and returns its host:port.
+func newHTTPServer(t testing.TB, h http.HandlerFunc) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}

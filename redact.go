@@ -21,11 +21,14 @@ var secretFields = map[string]bool{
 // prettify renders a model as indented JSON, the way the official SDK's String does,
 // with every secret field replaced by redacted at any depth.
 func prettify(v any) string {
-	b, err := json.MarshalIndent(redactedTree(reflect.ValueOf(v)), "", "   ")
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "   ")
+	if err := enc.Encode(redactedTree(reflect.ValueOf(v))); err != nil {
 		return "<unprintable: " + err.Error() + ">"
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // redactedTree copies v into maps and plain values that encoding/json prints, leaving

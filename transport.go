@@ -367,8 +367,9 @@ func excerpt(body []byte, scrub func(string) string) string {
 	return s
 }
 
-// scrub replaces the call's secrets in s: the secret key, the security token, and the
-// OIDC token or SAML assertion of an anonymous call.
+// scrub replaces the call's secrets in s, raw or percent-encoded as a query carries
+// them: the secret key, the security token, and the OIDC token or SAML assertion of an
+// anonymous call.
 func scrub(s string, cred credential, params []signer.Param) string {
 	secrets := []string{cred.accessKeySecret, cred.securityToken}
 	for _, p := range params {
@@ -377,8 +378,11 @@ func scrub(s string, cred credential, params []signer.Param) string {
 		}
 	}
 	for _, secret := range secrets {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, redacted)
+		if len(secret) < 4 {
+			continue
+		}
+		for _, form := range []string{secret, string(signer.AppendEscape(nil, secret)), url.QueryEscape(secret)} {
+			s = strings.ReplaceAll(s, form, redacted)
 		}
 	}
 	return s

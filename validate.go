@@ -47,7 +47,7 @@ func arnRule(kind string) rule {
 				return false
 			}
 			account, name, ok := strings.Cut(rest, ":"+kind+"/")
-			return ok && account != "" && allOf(account, "") && name != "" &&
+			return ok && account != "" && strings.Trim(account, "0123456789") == "" && name != "" &&
 				!strings.ContainsAny(name, " \t\r\n")
 		},
 	}

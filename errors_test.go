@@ -1,0 +1,225 @@
+package sts_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts"
+)
+
+func TestServiceErrors(t *testing.T) {
+	big := strings.Repeat("x", sts.MaxResponseBytes+10)
+	tests := []struct {
+		name       string
+		status     int
+		body       string
+		header     map[string]string
+		wantCalls  int32
+		wantCode   string
+		wantStatus int
+		wantReqID  string
+		wantInMsg  string
+		throttling bool
+		retryable  bool
+		auth       bool
+	}{
+		{name: "no permission", status: 403, body: string(recorded(t, "no_permission.json")), wantCalls: 1,
+			wantCode: "NoPermission", wantStatus: 403, wantReqID: "7A5E6B4F-8E3C-4E3B-9E7C-2F8D3C1B0A9E", wantInMsg: "not authorized", auth: true},
+		{name: "invalid parameter", status: 400, body: string(recorded(t, "invalid_parameter.json")), wantCalls: 1,
+			wantCode: "InvalidParameter.RoleArn", wantStatus: 400, wantReqID: "0F8D9E1A-2B3C-4D5E-6F7A-8B9C0D1E2F3A", wantInMsg: "wrongly formed"},
+		{name: "throttling with retry-after", status: 400, body: string(recorded(t, "throttling.json")), header: map[string]string{"x-acs-retry-after": "2"},
+			wantCalls: 3, wantCode: "Throttling.User", wantStatus: 400, wantReqID: "5C2B6F0E-4A1D-4F6B-8E2A-3B9D7C6E5F4A", throttling: true, retryable: true},
+		{name: "old rate limit header", status: 400, body: `{"Code":"Throttling.Api","Message":"slow down"}`, header: map[string]string{"x-ratelimit-user-api": "Limit:1,Remain:0,TimeLeft:3,Reset:1"},
+			wantCalls: 3, wantCode: "Throttling.Api", wantStatus: 400, wantReqID: "HDR-REQUEST-ID", throttling: true, retryable: true},
+		{name: "internal error", status: 500, body: string(recorded(t, "internal_error.json")), wantCalls: 3,
+			wantCode: "InternalError", wantStatus: 500, wantReqID: "9E8D7C6B-5A4F-3E2D-1C0B-A9F8E7D6C5B4", retryable: true},
+		{name: "html from a proxy", status: 502, body: string(recorded(t, "proxy_error.html")), wantCalls: 3,
+			wantStatus: 502, wantReqID: "HDR-REQUEST-ID", wantInMsg: "502 Bad Gateway", retryable: true},
+		{name: "truncated json", status: 200, body: string(recorded(t, "truncated.json")), wantCalls: 1,
+			wantStatus: 200, wantReqID: "HDR-REQUEST-ID", wantInMsg: "not STS's JSON"},
+		{name: "error code in a 200", status: 200, body: `{"RequestId":"R200","Code":"InvalidSecurityToken.Expired","Message":"expired"}`, wantCalls: 1,
+			wantCode: "InvalidSecurityToken.Expired", wantStatus: 200, wantReqID: "R200", auth: true},
+		{name: "empty 200", status: 200, body: "", wantCalls: 1, wantStatus: 200, wantReqID: "HDR-REQUEST-ID", wantInMsg: "not STS's JSON"},
+		{name: "body over the limit", status: 200, body: big, wantCalls: 1, wantStatus: 200, wantReqID: "HDR-REQUEST-ID", wantInMsg: "larger than"},
+		{name: "unknown role", status: 404, body: `{"RequestId":"R404","Code":"EntityNotExist.Role","Message":"The role not exists: acs:ram::1:role/x"}`,
+			wantCalls: 1, wantCode: "EntityNotExist.Role", wantStatus: 404, wantReqID: "R404"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
+				w.Header().Set("x-acs-request-id", "HDR-REQUEST-ID")
+				for k, v := range tc.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			})
+			c := newTestClient(t, rs.config())
+			resp, err := c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("alice"))
+			require.Nil(t, resp)
+			var se *sts.ServiceError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.wantCalls, rs.calls.Load(), "attempts")
+			require.Equal(t, "AssumeRole", se.Action)
+			require.Equal(t, tc.wantCode, se.Code)
+			require.Equal(t, tc.wantStatus, se.StatusCode)
+			require.Equal(t, tc.wantReqID, se.RequestId)
+			require.Contains(t, se.Message, tc.wantInMsg)
+			require.Equal(t, tc.throttling, se.Throttling(), "Throttling")
+			require.Equal(t, tc.retryable, se.Retryable(), "Retryable")
+			require.Equal(t, tc.retryable, sts.IsRetryable(err), "IsRetryable")
+			require.Equal(t, tc.auth, se.AuthFailure(), "AuthFailure")
+			require.Less(t, len(err.Error()), 600, "an error stays short")
+			require.Contains(t, err.Error(), tc.wantReqID)
+		})
+	}
+}
+
+func TestServiceErrorDetail(t *testing.T) {
+	rs := newRefServer(t, replyFile(t, 403, "no_permission.json"))
+	_, err := newTestClient(t, rs.config()).GetCallerIdentity()
+	var se *sts.ServiceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "sts.aliyuncs.com", se.HostId)
+	require.Contains(t, se.Recommend, "troubleshoot?q=NoPermission")
+	require.NotNil(t, se.AccessDeniedDetail)
+	require.Equal(t, "sts:AssumeRole", se.AccessDeniedDetail.AuthAction)
+	require.Equal(t, "ImplicitDeny", se.AccessDeniedDetail.NoPermissionType)
+	require.Equal(t, "sts: GetCallerIdentity: NoPermission: You are not authorized to do this action. You should be authorized by RAM. (status 403, request id 7A5E6B4F-8E3C-4E3B-9E7C-2F8D3C1B0A9E)", err.Error())
+}
+
+func TestTransportErrors(t *testing.T) {
+	rs := newRefServer(t, replyFile(t, 200, "get_caller_identity.json"))
+	cfg := rs.config()
+	cfg.SignatureAlgorithm = stringPtr("v2")
+	cfg.SecurityToken = stringPtr(testToken)
+	rs.Close() // nothing listens any more
+	_, err := newTestClient(t, cfg).GetCallerIdentity()
+	var te *sts.TransportError
+	require.ErrorAs(t, err, &te)
+	require.True(t, sts.IsRetryable(err))
+	require.NotContains(t, err.Error(), "?", "the URL's query (which carries the token under V1) is not printed")
+	require.NotContains(t, err.Error(), testToken)
+}
+
+func TestRetriesAndRuntimeOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		runtime *sts.RuntimeOptions
+		want    int32
+	}{
+		{"default", nil, 3},
+		{"autoretry off", new(sts.RuntimeOptions).SetAutoretry(false), 1},
+		{"max attempts", new(sts.RuntimeOptions).SetAutoretry(true).SetMaxAttempts(5), 5},
+		{"no backoff", new(sts.RuntimeOptions).SetMaxAttempts(2).SetBackoffPolicy("no"), 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newRefServer(t, replyFile(t, 503, "internal_error.json"))
+			_, err := newTestClient(t, rs.config()).GetCallerIdentityWithOptions(tc.runtime)
+			require.Error(t, err)
+			require.Equal(t, tc.want, rs.calls.Load())
+		})
+	}
+}
+
+func TestRefusedRuntimeOptions(t *testing.T) {
+	rs := newRefServer(t, replyFile(t, 200, "get_caller_identity.json"))
+	c := newTestClient(t, rs.config())
+	for name, rt := range map[string]*sts.RuntimeOptions{
+		"IgnoreSSL":     new(sts.RuntimeOptions).SetIgnoreSSL(true),
+		"LocalAddr":     new(sts.RuntimeOptions).SetLocalAddr("127.0.0.2"),
+		"MaxAttempts":   new(sts.RuntimeOptions).SetMaxAttempts(0),
+		"BackoffPolicy": new(sts.RuntimeOptions).SetBackoffPolicy("sometimes"),
+		"ExtendsParameters.Headers": {ExtendsParameters: &sts.ExtendsParameters{
+			Headers: map[string]*string{"x-acs-date": stringPtr("2020-01-01T00:00:00Z")}}},
+	} {
+		_, err := c.GetCallerIdentityWithOptions(rt)
+		var ve *sts.ValidationError
+		require.ErrorAs(t, err, &ve, name)
+		require.Contains(t, ve.Field, name)
+	}
+	require.Zero(t, rs.calls.Load(), "nothing is sent")
+}
+
+func TestExtraParametersAreSigned(t *testing.T) {
+	for _, alg := range []string{"", "v2"} {
+		t.Run(alg, func(t *testing.T) {
+			rs := newRefServer(t, replyFile(t, 200, "get_caller_identity.json"))
+			cfg := rs.config()
+			if alg != "" {
+				cfg.SignatureAlgorithm = stringPtr(alg)
+			}
+			cfg.GlobalParameters = &sts.GlobalParameters{
+				Headers: map[string]*string{"x-acs-global": stringPtr("g"), "X-Plain": stringPtr("p")},
+				Queries: map[string]*string{"GlobalQuery": stringPtr("a b*~"), "Shared": stringPtr("global")},
+			}
+			rt := &sts.RuntimeOptions{ExtendsParameters: &sts.ExtendsParameters{
+				Headers: map[string]*string{"x-acs-extra": stringPtr("e")},
+				Queries: map[string]*string{"Shared": stringPtr("call")},
+			}}
+			_, err := newTestClient(t, cfg).GetCallerIdentityWithOptions(rt)
+			require.NoError(t, err)
+			got := rs.last()
+			require.Equal(t, "a b*~", got.query["GlobalQuery"])
+			require.Equal(t, "call", got.query["Shared"], "the call's value wins")
+			require.Equal(t, "g", got.header.Get("x-acs-global"))
+			require.Equal(t, "e", got.header.Get("x-acs-extra"))
+			require.Equal(t, "p", got.header.Get("x-plain"))
+		})
+	}
+}
+
+func TestContextCancellation(t *testing.T) {
+	release := make(chan struct{})
+	rs := newRefServer(t, func(w http.ResponseWriter, _ seen) { <-release })
+	defer close(release)
+	c := newTestClient(t, rs.config())
+
+	t.Run("deadline", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := c.GetCallerIdentityWithContext(ctx, nil)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+	t.Run("cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err := c.AssumeRoleWithContext(ctx, new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("x1"), nil)
+		require.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("read timeout per attempt", func(t *testing.T) {
+		before := rs.calls.Load()
+		_, err := c.GetCallerIdentityWithOptions(new(sts.RuntimeOptions).SetReadTimeout(20))
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.Equal(t, before+3, rs.calls.Load(), "each attempt timed out and was retried")
+	})
+}
+
+// TestDeadlineDuringBackoff checks that a context ending while the client waits to
+// retry ends the call at once, with both the context error and the last failure.
+func TestDeadlineDuringBackoff(t *testing.T) {
+	rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
+		w.Header().Set("x-acs-retry-after", "10000")
+		w.WriteHeader(400)
+		w.Write(recorded(t, "throttling.json"))
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := newTestClient(t, rs.config()).GetCallerIdentityWithContext(ctx, nil)
+	require.Less(t, time.Since(start), 5*time.Second)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var se *sts.ServiceError
+	require.True(t, errors.As(err, &se))
+	require.Equal(t, "Throttling.User", se.Code)
+	require.EqualValues(t, 1, rs.calls.Load())
+}
+
+func stringPtr(s string) *string { return &s }
