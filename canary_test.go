@@ -59,9 +59,11 @@ func TestNoSecretLeaks(t *testing.T) {
 		"502 echoing html":    echo(502, "text/html", func(s string) string { return "<html><pre>" + s + "</pre></html>" }),
 		"200 echoing garbage": echo(200, "text/plain", func(s string) string { return "not json " + s }),
 		"200 with code":       echo(200, "application/json", jsonMessage("InvalidSecurityToken.Expired")),
-		"too large":           func(w http.ResponseWriter, r *http.Request) { w.Write(bytes.Repeat([]byte(canaryToken), sts.MaxResponseBytes/10)) },
-		"hang":                func(w http.ResponseWriter, r *http.Request) { time.Sleep(200 * time.Millisecond) },
-		"success":             func(w http.ResponseWriter, r *http.Request) { w.Write(recorded(t, "assume_role.json")) },
+		"too large": func(w http.ResponseWriter, r *http.Request) {
+			w.Write(bytes.Repeat([]byte(canaryToken), sts.MaxResponseBytes/10))
+		},
+		"hang":    func(w http.ResponseWriter, r *http.Request) { time.Sleep(200 * time.Millisecond) },
+		"success": func(w http.ResponseWriter, r *http.Request) { w.Write(recorded(t, "assume_role.json")) },
 	}
 	for name, h := range handlers {
 		for _, alg := range []string{"", "v2"} {
