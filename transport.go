@@ -94,49 +94,28 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 	nonce := c.nonce()
 	extra := mergeParams(c.globalHeaders, s.headers, nil)
 
-	h := make(http.Header, 8+len(extra))
+	h := make(http.Header, 10+len(extra))
 	h["User-Agent"] = []string{c.userAgent}
 	h["Accept"] = []string{"application/json"}
-	h["x-acs-action"] = []string{op.action}
-	h["x-acs-version"] = []string{apiVersion}
-
+	for _, p := range extra {
+		h[p.Name] = []string{p.Value}
+	}
 	var query string
 	if op.anonymous || c.algorithm == signer.HMACSHA1 {
 		query = c.rpcQuery(op, params, timestamp, nonce, cred)
-		for _, p := range extra {
-			h[p.Name] = []string{p.Value}
-		}
+		h["x-acs-action"] = []string{op.action}
+		h["x-acs-version"] = []string{apiVersion}
 	} else {
-		var qb [512]byte
-		canonicalQuery := signer.AppendCanonicalQuery(qb[:0], params)
-		query = string(canonicalQuery)
-		var hb [16]signer.Param
-		signed := append(hb[:0],
-			signer.Param{Name: "host", Value: c.endpoint},
-			signer.Param{Name: "x-acs-action", Value: op.action},
-			signer.Param{Name: "x-acs-content-sha256", Value: signer.EmptySHA256},
-			signer.Param{Name: "x-acs-date", Value: timestamp},
-			signer.Param{Name: "x-acs-signature-nonce", Value: nonce},
-			signer.Param{Name: "x-acs-version", Value: apiVersion},
-		)
-		if cred.securityToken != "" {
-			signed = append(signed,
-				signer.Param{Name: "x-acs-accesskey-id", Value: cred.accessKeyID},
-				signer.Param{Name: "x-acs-security-token", Value: cred.securityToken})
-		}
-		for _, p := range extra {
-			if signer.IsSignedHeader(p.Name) {
-				signed = append(signed, p)
+		var buf [16]signer.Param
+		var auth string
+		var signed []signer.Param
+		query, auth, signed = c.signACS3(op, params, extra, cred, timestamp, nonce, buf[:0])
+		for _, p := range signed {
+			if p.Name != "host" { // sent as req.Host
+				h[p.Name] = []string{p.Value}
 			}
-			h[p.Name] = []string{p.Value}
 		}
-		signer.SortParams(signed)
-		for _, p := range signed[1:] { // host is req.Host
-			h[p.Name] = []string{p.Value}
-		}
-		sig := signer.ACS3Signature(c.algorithm, http.MethodPost, canonicalQuery, signed, signer.EmptySHA256, cred.accessKeySecret)
-		var ab [512]byte
-		h["Authorization"] = []string{string(signer.AppendAuthorization(ab[:0], c.algorithm, cred.accessKeyID, signed, sig))}
+		h["Authorization"] = []string{auth}
 	}
 	req := &http.Request{
 		Method:     http.MethodPost,
@@ -149,6 +128,37 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 		Body:       http.NoBody,
 	}
 	return req.WithContext(ctx)
+}
+
+// signACS3 signs a request with the client's V3 algorithm. It returns the query string,
+// the Authorization value, and the signed headers (appended to signed), which the
+// request must carry as they are.
+func (c *Client) signACS3(op operation, params, extra []signer.Param, cred credential, timestamp, nonce string, signed []signer.Param) (query, authorization string, headers []signer.Param) {
+	var qb [512]byte
+	canonicalQuery := signer.AppendCanonicalQuery(qb[:0], params)
+	signed = append(signed,
+		signer.Param{Name: "host", Value: c.endpoint},
+		signer.Param{Name: "x-acs-action", Value: op.action},
+		signer.Param{Name: "x-acs-content-sha256", Value: signer.EmptySHA256},
+		signer.Param{Name: "x-acs-date", Value: timestamp},
+		signer.Param{Name: "x-acs-signature-nonce", Value: nonce},
+		signer.Param{Name: "x-acs-version", Value: apiVersion},
+	)
+	if cred.securityToken != "" {
+		signed = append(signed,
+			signer.Param{Name: "x-acs-accesskey-id", Value: cred.accessKeyID},
+			signer.Param{Name: "x-acs-security-token", Value: cred.securityToken})
+	}
+	for _, p := range extra {
+		if signer.IsSignedHeader(p.Name) {
+			signed = append(signed, p)
+		}
+	}
+	signer.SortParams(signed)
+	var sb [64]byte
+	sig := signer.AppendACS3Signature(sb[:0], c.algorithm, http.MethodPost, canonicalQuery, signed, signer.EmptySHA256, cred.accessKeySecret)
+	var ab [512]byte
+	return string(canonicalQuery), string(signer.AppendAuthorization(ab[:0], c.algorithm, cred.accessKeyID, signed, sig)), signed
 }
 
 // rpcQuery returns the query of an RPC-style request: the parameters plus the common
@@ -176,7 +186,8 @@ func (c *Client) rpcQuery(op operation, params []signer.Param, timestamp, nonce 
 	var qb [1024]byte
 	q := signer.AppendCanonicalQuery(qb[:0], all)
 	if !op.anonymous {
-		sig := signer.V1Signature(http.MethodPost, q, cred.accessKeySecret)
+		var sb [32]byte
+		sig := signer.AppendV1Signature(sb[:0], http.MethodPost, q, cred.accessKeySecret)
 		q = append(q, "&Signature="...)
 		q = signer.AppendEscape(q, sig)
 	}

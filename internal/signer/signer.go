@@ -46,23 +46,33 @@ func SortParams(p []Param) {
 
 const upperHex = "0123456789ABCDEF"
 
-// unreserved reports whether c is left as is by RFC 3986 percent-encoding.
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// unreserved marks the bytes RFC 3986 percent-encoding leaves as they are:
+// A-Z a-z 0-9 - _ . ~.
+var unreserved = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
 
 // AppendEscape appends the RFC 3986 percent-encoding of s to dst: A-Z a-z 0-9 - _ . ~
 // stay as they are, every other byte becomes %XY with upper-case hex (space is %20,
 // never +; * is %2A).
 func AppendEscape[T string | []byte](dst []byte, s T) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			dst = append(dst, c)
-			continue
+	for i := 0; i < len(s); {
+		// Copy a run of unreserved bytes at once: most of a query is made of them.
+		j := i
+		for j < len(s) && unreserved[s[j]] {
+			j++
 		}
+		dst = append(dst, s[i:j]...)
+		if j == len(s) {
+			break
+		}
+		c := s[j]
 		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		i = j + 1
 	}
 	return dst
 }
@@ -90,15 +100,13 @@ func AppendV1StringToSign(dst []byte, method string, canonicalQuery []byte) []by
 	return AppendEscape(dst, canonicalQuery)
 }
 
-// V1Signature returns the V1 signature of a request whose parameters (all but
+// AppendV1Signature appends the V1 signature of a request whose parameters (all but
 // Signature) give canonicalQuery: base64(HMAC-SHA1(secret + "&", string to sign)).
-func V1Signature(method string, canonicalQuery []byte, secret string) string {
+func AppendV1Signature(dst []byte, method string, canonicalQuery []byte, secret string) []byte {
 	s := getScratch()
 	defer putScratch(s)
 	s.buf = AppendV1StringToSign(s.buf[:0], method, canonicalQuery)
-	sum := s.mac(HMACSHA1, secret, "&", s.buf)
-	s.out = base64.StdEncoding.AppendEncode(s.out[:0], sum)
-	return string(s.out)
+	return base64.StdEncoding.AppendEncode(dst, s.mac(HMACSHA1, secret, "&", s.buf))
 }
 
 // IsSignedHeader reports whether a header, by its lower-case name, is part of a V3
@@ -144,24 +152,23 @@ func AppendSignedHeaders(dst []byte, headers []Param) []byte {
 func AppendACS3StringToSign(dst []byte, algorithm string, canonicalRequest []byte) []byte {
 	dst = append(dst, algorithm...)
 	dst = append(dst, '\n')
-	return hex.AppendEncode(dst, hashSum(algorithm, canonicalRequest))
+	var sum [32]byte
+	return hex.AppendEncode(dst, appendHash(sum[:0], algorithm, canonicalRequest))
 }
 
-// ACS3Signature returns the lower-case hex V3 signature of a request, given the parts
-// of its canonical request (see AppendCanonicalRequest).
-func ACS3Signature(algorithm, method string, canonicalQuery []byte, headers []Param, hashedPayload, secret string) string {
+// AppendACS3Signature appends the lower-case hex V3 signature of a request, given the
+// parts of its canonical request (see AppendCanonicalRequest).
+func AppendACS3Signature(dst []byte, algorithm, method string, canonicalQuery []byte, headers []Param, hashedPayload, secret string) []byte {
 	s := getScratch()
 	defer putScratch(s)
 	s.buf = AppendCanonicalRequest(s.buf[:0], method, canonicalQuery, headers, hashedPayload)
 	s.out = AppendACS3StringToSign(s.out[:0], algorithm, s.buf)
-	sum := s.mac(algorithm, secret, "", s.out)
-	s.buf = hex.AppendEncode(s.buf[:0], sum)
-	return string(s.buf)
+	return hex.AppendEncode(dst, s.mac(algorithm, secret, "", s.out))
 }
 
 // AppendAuthorization appends the V3 Authorization header value:
 // "<algorithm> Credential=<id>,SignedHeaders=<names>,Signature=<hex>".
-func AppendAuthorization(dst []byte, algorithm, accessKeyID string, headers []Param, signature string) []byte {
+func AppendAuthorization(dst []byte, algorithm, accessKeyID string, headers []Param, signature []byte) []byte {
 	dst = append(dst, algorithm...)
 	dst = append(dst, " Credential="...)
 	dst = append(dst, accessKeyID...)
@@ -177,16 +184,17 @@ func HashedPayload(algorithm string, body []byte) string {
 	if len(body) == 0 && algorithm != ACS3HMACSM3 {
 		return EmptySHA256
 	}
-	return hex.EncodeToString(hashSum(algorithm, body))
+	return hex.EncodeToString(appendHash(nil, algorithm, body))
 }
 
-// hashSum hashes b with the algorithm's hash: SM3 for ACS3-HMAC-SM3, else SHA-256.
-func hashSum(algorithm string, b []byte) []byte {
+// appendHash appends the hash of b under the algorithm: SM3 for ACS3-HMAC-SM3, else
+// SHA-256.
+func appendHash(dst []byte, algorithm string, b []byte) []byte {
 	if algorithm == ACS3HMACSM3 {
-		return sm3.Sm3Sum(b)
+		return append(dst, sm3.Sm3Sum(b)...)
 	}
 	sum := sha256.Sum256(b)
-	return sum[:]
+	return append(dst, sum[:]...)
 }
 
 // scratch is the per-call working memory of a signature: buffers and a keyed hash
