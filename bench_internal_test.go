@@ -62,4 +62,3 @@ func BenchmarkNewRequest(b *testing.B) {
 		_ = c.newRequest(ctx, opAssumeRole, benchParams, &s, cred)
 	}
 }
-
