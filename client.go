@@ -35,21 +35,24 @@ const apiVersion = "2015-04-01"
 // Client calls STS. It is safe for concurrent use, and meant to be built once and
 // shared: it keeps its connections alive between calls.
 type Client struct {
-	endpoint       string // host[:port]
-	scheme         string // "https", or "http" for loopback or with WithInsecureHTTP
-	algorithm      string // signer.HMACSHA1 (V1) or an ACS3 algorithm
-	userAgent      string
-	httpClient     *http.Client
-	creds          *credentialSource
-	retry          RetryPolicy
-	logger         *slog.Logger // nil: no logging
-	now            func() time.Time
-	nonce          func() string
-	readTimeout    time.Duration // per attempt; 0: none
-	globalQueries  []signer.Param
-	globalHeaders  []signer.Param
-	maxBodyBytes   int64
-	connectTimeout time.Duration
+	endpoint  string // host[:port]
+	scheme    string // "https", or "http" for loopback or with WithInsecureHTTP
+	algorithm string // signer.HMACSHA1 (V1) or an ACS3 algorithm
+	// emptyPayloadHash is x-acs-content-sha256 for the empty body every request has:
+	// the hex hash under the algorithm's hash function (SM3 for ACS3-HMAC-SM3).
+	emptyPayloadHash string
+	userAgent        string
+	httpClient       *http.Client
+	creds            *credentialSource
+	retry            RetryPolicy
+	logger           *slog.Logger // nil: no logging
+	now              func() time.Time
+	nonce            func() string
+	readTimeout      time.Duration // per attempt; 0: none
+	globalQueries    []signer.Param
+	globalHeaders    []signer.Param
+	maxBodyBytes     int64
+	connectTimeout   time.Duration
 }
 
 // Endpoint returns the host (and port, if any) the client sends its requests to.

@@ -139,6 +139,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 	if c.algorithm, err = algorithm(config); err != nil {
 		return nil, err
 	}
+	c.emptyPayloadHash = signer.HashedPayload(c.algorithm, nil)
 	if c.creds, err = newCredentialSource(config); err != nil {
 		return nil, err
 	}

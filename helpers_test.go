@@ -1,6 +1,8 @@
 package sts_test
 
 import (
+	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -95,6 +97,10 @@ func (rs *refServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		for k, v := range r.Header {
 			req.Headers[strings.ToLower(k)] = dara.String(v[0])
+		}
+		body, _ := io.ReadAll(r.Body)
+		if got, want := r.Header.Get("x-acs-content-sha256"), hex.EncodeToString(openapiutil.Hash(body, dara.String(s.signature))); got != want {
+			rs.t.Errorf("x-acs-content-sha256 = %q, reference computes %q", got, want)
 		}
 		want := *openapiutil.GetAuthorization(req, dara.String(s.signature), dara.String(r.Header.Get("x-acs-content-sha256")), dara.String(s.keyID), dara.String(rs.secret))
 		if auth != want {

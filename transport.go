@@ -139,7 +139,7 @@ func (c *Client) signACS3(op operation, params, extra []signer.Param, cred crede
 	signed = append(signed,
 		signer.Param{Name: "host", Value: c.endpoint},
 		signer.Param{Name: "x-acs-action", Value: op.action},
-		signer.Param{Name: "x-acs-content-sha256", Value: signer.EmptySHA256},
+		signer.Param{Name: "x-acs-content-sha256", Value: c.emptyPayloadHash},
 		signer.Param{Name: "x-acs-date", Value: timestamp},
 		signer.Param{Name: "x-acs-signature-nonce", Value: nonce},
 		signer.Param{Name: "x-acs-version", Value: apiVersion},
@@ -156,7 +156,7 @@ func (c *Client) signACS3(op operation, params, extra []signer.Param, cred crede
 	}
 	signer.SortParams(signed)
 	var sb [64]byte
-	sig := signer.AppendACS3Signature(sb[:0], c.algorithm, http.MethodPost, canonicalQuery, signed, signer.EmptySHA256, cred.accessKeySecret)
+	sig := signer.AppendACS3Signature(sb[:0], c.algorithm, http.MethodPost, canonicalQuery, signed, c.emptyPayloadHash, cred.accessKeySecret)
 	var ab [512]byte
 	return string(canonicalQuery), string(signer.AppendAuthorization(ab[:0], c.algorithm, cred.accessKeyID, signed, sig)), signed
 }

@@ -1,0 +1,158 @@
+package ststest
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stsgo/sts"
+)
+
+// checkParams runs the client's own documented rules over a request's parameters,
+// answering InvalidParameter.<Field> (MissingParameter for a required one) for the
+// first broken rule. Parameters the action does not define are ignored, as STS does.
+func checkParams(err error) *apiError {
+	var ve *sts.ValidationError
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	_, field, _ := strings.Cut(ve.Field, ".")
+	if ve.Rule == "is required" {
+		return badRequest("MissingParameter", "The input parameter "+field+" that is mandatory for processing this request is not supplied.")
+	}
+	return badRequest("InvalidParameter."+field, "The parameter "+field+" "+ve.Rule+".")
+}
+
+// optional returns a pointer to p[name], or nil when the parameter is absent.
+func (p params) optional(name string) *string {
+	if v, ok := p[name]; ok {
+		return &v
+	}
+	return nil
+}
+
+// duration parses DurationSeconds, 3600 when absent.
+func (p params) duration() (int64, *apiError) {
+	v, ok := p["DurationSeconds"]
+	if !ok {
+		return 3600, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, badRequest("InvalidParameter.DurationSeconds", "The parameter DurationSeconds must be an integer.")
+	}
+	return n, nil
+}
+
+// checkPolicy holds a Policy to STS's rules: at most 2048 characters of JSON.
+func checkPolicy(p params) *apiError {
+	policy, ok := p["Policy"]
+	if !ok {
+		return nil
+	}
+	if len([]rune(policy)) > 2048 {
+		return badRequest("InvalidParameter.PolicySize", "The size of the policy exceeds 2048 characters.")
+	}
+	var doc map[string]any
+	if json.Unmarshal([]byte(policy), &doc) != nil {
+		return badRequest("InvalidParameter.PolicyGrammar", "The policy is not valid JSON.")
+	}
+	return nil
+}
+
+func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestID string) (any, *apiError) {
+	if e := checkPolicy(p); e != nil {
+		return nil, e
+	}
+	duration, e := p.duration()
+	if e != nil {
+		return nil, e
+	}
+	req := &sts.AssumeRoleRequest{
+		DurationSeconds: &duration, ExternalId: p.optional("ExternalId"), Policy: p.optional("Policy"),
+		RoleArn: p.optional("RoleArn"), RoleSessionName: p.optional("RoleSessionName"), SourceIdentity: p.optional("SourceIdentity"),
+	}
+	if e := checkParams(req.Validate()); e != nil {
+		return nil, e
+	}
+	if caller.kind == rootKey {
+		return nil, &apiError{http.StatusForbidden, "NoPermission", "Roles may not be assumed by root accounts."}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.roles[*req.RoleArn]
+	if r == nil {
+		return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + *req.RoleArn + "."}
+	}
+	principal := caller.arn
+	if caller.kind == sessionKey {
+		principal = caller.role.Arn
+	}
+	if !r.trusts(principal, caller.account) || (r.externalID != "" && deref(req.ExternalId) != r.externalID) {
+		return nil, &apiError{http.StatusForbidden, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."}
+	}
+	if time.Duration(duration)*time.Second > r.MaxSessionDuration {
+		return nil, badRequest("InvalidParameter.DurationSeconds", "The DurationSeconds exceeds the MaxSessionDuration of the role.")
+	}
+	k := s.issueLocked(r, *req.RoleSessionName, deref(req.SourceIdentity), now, duration)
+	body := new(sts.AssumeRoleResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).SetAssumedRoleUser(k.assumedRoleUser())
+	if k.sourceIdentity != "" {
+		body.SetSourceIdentity(k.sourceIdentity)
+	}
+	return body, nil
+}
+
+// issueLocked makes new temporary credentials for a session of role r.
+func (s *Server) issueLocked(r *role, sessionName, sourceIdentity string, now time.Time, duration int64) *accessKey {
+	token := make([]byte, 300)
+	rand.Read(token)
+	k := &accessKey{
+		id:             "STS." + randomString(24),
+		secret:         randomString(40),
+		kind:           sessionKey,
+		account:        r.AccountId,
+		userID:         r.RoleId + ":" + sessionName,
+		arn:            "acs:ram::" + r.AccountId + ":assumed-role/" + r.Name + "/" + sessionName,
+		token:          "CAIS" + base64.StdEncoding.EncodeToString(token), // holds + / =, as real tokens do
+		expires:        now.Add(time.Duration(duration) * time.Second).UTC().Truncate(time.Second),
+		role:           r,
+		sessionName:    sessionName,
+		sourceIdentity: sourceIdentity,
+	}
+	s.keys[k.id] = k
+	return k
+}
+
+func (k *accessKey) credentials() *sts.Credentials {
+	return new(sts.Credentials).SetAccessKeyId(k.id).SetAccessKeySecret(k.secret).
+		SetSecurityToken(k.token).SetExpiration(k.expires.Format(sts.ExpirationLayout))
+}
+
+func (k *accessKey) assumedRoleUser() *sts.AssumedRoleUser {
+	return new(sts.AssumedRoleUser).SetArn(k.arn).SetAssumedRoleId(k.userID)
+}
+
+func callerIdentity(k *accessKey, requestID string) *sts.GetCallerIdentityResponseBody {
+	b := new(sts.GetCallerIdentityResponseBody).SetRequestId(requestID).SetAccountId(k.account).SetArn(k.arn).SetPrincipalId(k.userID)
+	switch k.kind {
+	case rootKey:
+		b.SetIdentityType("Account")
+	case userKey:
+		b.SetIdentityType("RAMUser").SetUserId(k.userID)
+	case sessionKey:
+		b.SetIdentityType("AssumedRoleUser").SetRoleId(k.role.RoleId)
+	}
+	return b
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -1,0 +1,141 @@
+package ststest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+const apiVersion = "2015-04-01"
+
+// apiError is an error answer, as STS gives it.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func badRequest(code, message string) *apiError {
+	return &apiError{http.StatusBadRequest, code, message}
+}
+
+// params are a request's parameters: query and form merged, first value of each.
+type params map[string]string
+
+func (p params) has(name string) bool { _, ok := p[name]; return ok }
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	now := s.now()
+	rec := Request{Time: now, RequestId: newRequestID()}
+	defer func() {
+		s.mu.Lock()
+		s.log = append(s.log, rec)
+		s.mu.Unlock()
+	}()
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		rec.Code = "ClientGone"
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := r.ParseForm(); err != nil {
+		s.writeError(w, r, &rec, badRequest("InvalidParameter", "The request parameters cannot be parsed."))
+		return
+	}
+	p := params{}
+	for k, v := range r.Form {
+		p[k] = v[0]
+	}
+	rec.Action = r.Header.Get("x-acs-action")
+	if rec.Action == "" {
+		rec.Action = p["Action"]
+	}
+
+	s.mu.Lock()
+	s.counts[rec.Action]++
+	fault := s.takeFaultLocked(rec.Action)
+	s.mu.Unlock()
+	if fault != nil && s.applyFault(w, r, fault, &rec) {
+		return
+	}
+
+	result, e := s.handle(r, p, body, now, &rec)
+	if e != nil {
+		s.writeError(w, r, &rec, e)
+		return
+	}
+	out, err := json.Marshal(result)
+	if err != nil {
+		s.writeError(w, r, &rec, &apiError{http.StatusInternalServerError, "InternalError", err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", rec.RequestId)
+	w.WriteHeader(http.StatusOK)
+	w.Write(out)
+	rec.Status = http.StatusOK
+}
+
+// handle checks the request and runs its action.
+func (s *Server) handle(r *http.Request, p params, body []byte, now time.Time, rec *Request) (any, *apiError) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return nil, &apiError{http.StatusMethodNotAllowed, "UnsupportedHTTPMethod", "This http method is not supported."}
+	}
+	version := r.Header.Get("x-acs-version")
+	if version == "" {
+		version = p["Version"]
+	}
+	if version != apiVersion {
+		return nil, &apiError{http.StatusNotFound, "InvalidVersion", "Specified parameter Version is not valid."}
+	}
+	switch rec.Action {
+	case "AssumeRole":
+		caller, e := s.authenticate(r, p, body, now, rec)
+		if e != nil {
+			return nil, e
+		}
+		return s.assumeRole(caller, p, now, rec.RequestId)
+	case "GetCallerIdentity":
+		caller, e := s.authenticate(r, p, body, now, rec)
+		if e != nil {
+			return nil, e
+		}
+		return callerIdentity(caller, rec.RequestId), nil
+	case "AssumeRoleWithOIDC":
+		return s.assumeRoleWithOIDC(p, now, rec.RequestId)
+	case "AssumeRoleWithSAML":
+		return nil, &apiError{http.StatusNotImplemented, "NotImplemented", "ststest does not implement AssumeRoleWithSAML yet."}
+	}
+	return nil, &apiError{http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
+}
+
+// writeError answers with STS's error JSON.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, rec *Request, e *apiError) {
+	requestID := rec.RequestId
+	out, _ := json.Marshal(map[string]string{
+		"RequestId": requestID,
+		"HostId":    r.Host,
+		"Code":      e.code,
+		"Message":   e.message,
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + e.code + "&product=Sts&requestId=" + requestID,
+	})
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", requestID)
+	w.WriteHeader(e.status)
+	w.Write(out)
+	rec.Status, rec.Code = e.status, e.code
+}
+
+// newRequestID returns an ID shaped like STS's: 8-4-4-4-12 upper-case hex.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	h := strings.ToUpper(hex.EncodeToString(b[:]))
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
