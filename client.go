@@ -42,7 +42,8 @@ type Client struct {
 	// the hex hash under the algorithm's hash function (SM3 for ACS3-HMAC-SM3).
 	emptyPayloadHash string
 	userAgent        string
-	httpClient       *http.Client
+	httpClient       *http.Client      // from WithHTTPClient; nil: transport
+	transport        http.RoundTripper // the client's own, used without http.Client
 	creds            *credentialSource
 	retry            RetryPolicy
 	logger           *slog.Logger // nil: no logging
@@ -53,6 +54,15 @@ type Client struct {
 	globalHeaders    []signer.Param
 	maxBodyBytes     int64
 	connectTimeout   time.Duration
+}
+
+// roundTrip sends req. The client's own transport is called directly: STS never
+// redirects, and http.Client would copy every request's headers in case it did.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
+	if c.httpClient != nil {
+		return c.httpClient.Do(req)
+	}
+	return c.transport.RoundTrip(req)
 }
 
 // Endpoint returns the host (and port, if any) the client sends its requests to.

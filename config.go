@@ -156,11 +156,9 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 	}
 	c.httpClient = o.httpClient
 	if c.httpClient == nil {
-		t, err := newTransport(config)
-		if err != nil {
+		if c.transport, err = newTransport(config); err != nil {
 			return nil, err
 		}
-		c.httpClient = &http.Client{Transport: t}
 	}
 	return c, nil
 }

@@ -61,7 +61,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 		ctx, cancel = context.WithTimeout(ctx, s.readTimeout)
 		defer cancel()
 	}
-	resp, err := c.httpClient.Do(c.newRequest(ctx, op, params, s, cred))
+	resp, err := c.roundTrip(c.newRequest(ctx, op, params, s, cred))
 	if err != nil {
 		err = transportError(op, c.endpoint, err)
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
@@ -94,17 +94,24 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 	nonce := c.nonce()
 	extra := mergeParams(c.globalHeaders, s.headers, nil)
 
-	h := make(http.Header, 10+len(extra))
-	h["User-Agent"] = []string{c.userAgent}
-	h["Accept"] = []string{"application/json"}
+	// All header values share one backing array: one allocation, not one per header.
+	// Each value is a full slice (len = cap = 1), so appending to one copies it.
+	values := make([]string, 0, 11+len(extra))
+	h := make(http.Header, 11+len(extra))
+	set := func(name, value string) {
+		values = append(values, value)
+		h[name] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("User-Agent", c.userAgent)
+	set("Accept", "application/json")
 	for _, p := range extra {
-		h[p.Name] = []string{p.Value}
+		set(p.Name, p.Value)
 	}
 	var query string
 	if op.anonymous || c.algorithm == signer.HMACSHA1 {
 		query = c.rpcQuery(op, params, timestamp, nonce, cred)
-		h["x-acs-action"] = []string{op.action}
-		h["x-acs-version"] = []string{apiVersion}
+		set("x-acs-action", op.action)
+		set("x-acs-version", apiVersion)
 	} else {
 		var buf [16]signer.Param
 		var auth string
@@ -112,10 +119,10 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 		query, auth, signed = c.signACS3(op, params, extra, cred, timestamp, nonce, buf[:0])
 		for _, p := range signed {
 			if p.Name != "host" { // sent as req.Host
-				h[p.Name] = []string{p.Value}
+				set(p.Name, p.Value)
 			}
 		}
-		h["Authorization"] = []string{auth}
+		set("Authorization", auth)
 	}
 	req := &http.Request{
 		Method:     http.MethodPost,
@@ -289,11 +296,27 @@ func decode[B any](op operation, resp *http.Response, body []byte, requestID str
 	headers := make(map[string]*string, len(resp.Header))
 	for k, v := range resp.Header {
 		if len(v) > 0 {
-			headers[strings.ToLower(k)] = &v[0]
+			headers[lowerHeaderName(k)] = &v[0]
 		}
 	}
 	status := int32(resp.StatusCode)
 	return &Response[B]{Headers: headers, StatusCode: &status, Body: b}, nil
+}
+
+// commonHeaders maps the canonical names of the headers STS sends to the lower-case
+// names the official SDK's Response.Headers uses, saving an allocation each.
+var commonHeaders = map[string]string{
+	"Content-Type": "content-type", "Content-Length": "content-length", "Date": "date",
+	"Connection": "connection", "Keep-Alive": "keep-alive", "X-Acs-Request-Id": "x-acs-request-id",
+	"X-Acs-Trace-Id": "x-acs-trace-id", "Access-Control-Allow-Origin": "access-control-allow-origin",
+	"Access-Control-Expose-Headers": "access-control-expose-headers",
+}
+
+func lowerHeaderName(k string) string {
+	if l, ok := commonHeaders[k]; ok {
+		return l
+	}
+	return strings.ToLower(k)
 }
 
 // serviceError reads an error answer. It returns nil for a 2xx body without a Code.
