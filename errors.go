@@ -129,10 +129,12 @@ type TransportError struct {
 	Err      error
 }
 
+// Error returns "sts: <Action> <Endpoint>: <cause>".
 func (e *TransportError) Error() string {
 	return "sts: " + e.Action + " " + e.Endpoint + ": " + e.Err.Error()
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // ValidationError reports a request or configuration that breaks a rule; it is found
@@ -146,6 +148,7 @@ type ValidationError struct {
 	Rule string
 }
 
+// Error returns "sts: invalid <Field>: <Rule>".
 func (e *ValidationError) Error() string {
 	return "sts: invalid " + e.Field + ": " + e.Rule
 }

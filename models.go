@@ -38,43 +38,63 @@ type AssumeRoleRequest struct {
 	SourceIdentity *string `json:"SourceIdentity,omitempty" xml:"SourceIdentity,omitempty"`
 }
 
-func (s AssumeRoleRequest) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleRequest) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleRequest) GoString() string { return s.String() }
 
+// GetDurationSeconds returns DurationSeconds.
 func (s *AssumeRoleRequest) GetDurationSeconds() *int64 { return s.DurationSeconds }
-func (s *AssumeRoleRequest) GetExternalId() *string     { return s.ExternalId }
-func (s *AssumeRoleRequest) GetPolicy() *string         { return s.Policy }
-func (s *AssumeRoleRequest) GetRoleArn() *string        { return s.RoleArn }
+
+// GetExternalId returns ExternalId.
+func (s *AssumeRoleRequest) GetExternalId() *string { return s.ExternalId }
+
+// GetPolicy returns Policy.
+func (s *AssumeRoleRequest) GetPolicy() *string { return s.Policy }
+
+// GetRoleArn returns RoleArn.
+func (s *AssumeRoleRequest) GetRoleArn() *string { return s.RoleArn }
+
+// GetRoleSessionName returns RoleSessionName.
 func (s *AssumeRoleRequest) GetRoleSessionName() *string {
 	return s.RoleSessionName
 }
+
+// GetSourceIdentity returns SourceIdentity.
 func (s *AssumeRoleRequest) GetSourceIdentity() *string { return s.SourceIdentity }
 
+// SetDurationSeconds sets DurationSeconds and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetDurationSeconds(v int64) *AssumeRoleRequest {
 	s.DurationSeconds = &v
 	return s
 }
 
+// SetExternalId sets ExternalId and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetExternalId(v string) *AssumeRoleRequest {
 	s.ExternalId = &v
 	return s
 }
 
+// SetPolicy sets Policy and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetPolicy(v string) *AssumeRoleRequest {
 	s.Policy = &v
 	return s
 }
 
+// SetRoleArn sets RoleArn and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetRoleArn(v string) *AssumeRoleRequest {
 	s.RoleArn = &v
 	return s
 }
 
+// SetRoleSessionName sets RoleSessionName and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetRoleSessionName(v string) *AssumeRoleRequest {
 	s.RoleSessionName = &v
 	return s
 }
 
+// SetSourceIdentity sets SourceIdentity and returns the receiver, for chaining.
 func (s *AssumeRoleRequest) SetSourceIdentity(v string) *AssumeRoleRequest {
 	s.SourceIdentity = &v
 	return s
@@ -98,37 +118,54 @@ type AssumeRoleWithSAMLRequest struct {
 	SAMLProviderArn *string `json:"SAMLProviderArn,omitempty" xml:"SAMLProviderArn,omitempty"`
 }
 
-func (s AssumeRoleWithSAMLRequest) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithSAMLRequest) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithSAMLRequest) GoString() string { return s.String() }
 
+// GetDurationSeconds returns DurationSeconds.
 func (s *AssumeRoleWithSAMLRequest) GetDurationSeconds() *int64 { return s.DurationSeconds }
-func (s *AssumeRoleWithSAMLRequest) GetPolicy() *string         { return s.Policy }
-func (s *AssumeRoleWithSAMLRequest) GetRoleArn() *string        { return s.RoleArn }
-func (s *AssumeRoleWithSAMLRequest) GetSAMLAssertion() *string  { return s.SAMLAssertion }
+
+// GetPolicy returns Policy.
+func (s *AssumeRoleWithSAMLRequest) GetPolicy() *string { return s.Policy }
+
+// GetRoleArn returns RoleArn.
+func (s *AssumeRoleWithSAMLRequest) GetRoleArn() *string { return s.RoleArn }
+
+// GetSAMLAssertion returns SAMLAssertion.
+func (s *AssumeRoleWithSAMLRequest) GetSAMLAssertion() *string { return s.SAMLAssertion }
+
+// GetSAMLProviderArn returns SAMLProviderArn.
 func (s *AssumeRoleWithSAMLRequest) GetSAMLProviderArn() *string {
 	return s.SAMLProviderArn
 }
 
+// SetDurationSeconds sets DurationSeconds and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLRequest) SetDurationSeconds(v int64) *AssumeRoleWithSAMLRequest {
 	s.DurationSeconds = &v
 	return s
 }
 
+// SetPolicy sets Policy and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLRequest) SetPolicy(v string) *AssumeRoleWithSAMLRequest {
 	s.Policy = &v
 	return s
 }
 
+// SetRoleArn sets RoleArn and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLRequest) SetRoleArn(v string) *AssumeRoleWithSAMLRequest {
 	s.RoleArn = &v
 	return s
 }
 
+// SetSAMLAssertion sets SAMLAssertion and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLRequest) SetSAMLAssertion(v string) *AssumeRoleWithSAMLRequest {
 	s.SAMLAssertion = &v
 	return s
 }
 
+// SetSAMLProviderArn sets SAMLProviderArn and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLRequest) SetSAMLProviderArn(v string) *AssumeRoleWithSAMLRequest {
 	s.SAMLProviderArn = &v
 	return s
@@ -156,45 +193,65 @@ type AssumeRoleWithOIDCRequest struct {
 	RoleSessionName *string `json:"RoleSessionName,omitempty" xml:"RoleSessionName,omitempty"`
 }
 
-func (s AssumeRoleWithOIDCRequest) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithOIDCRequest) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithOIDCRequest) GoString() string { return s.String() }
 
+// GetDurationSeconds returns DurationSeconds.
 func (s *AssumeRoleWithOIDCRequest) GetDurationSeconds() *int64 { return s.DurationSeconds }
+
+// GetOIDCProviderArn returns OIDCProviderArn.
 func (s *AssumeRoleWithOIDCRequest) GetOIDCProviderArn() *string {
 	return s.OIDCProviderArn
 }
+
+// GetOIDCToken returns OIDCToken.
 func (s *AssumeRoleWithOIDCRequest) GetOIDCToken() *string { return s.OIDCToken }
-func (s *AssumeRoleWithOIDCRequest) GetPolicy() *string    { return s.Policy }
-func (s *AssumeRoleWithOIDCRequest) GetRoleArn() *string   { return s.RoleArn }
+
+// GetPolicy returns Policy.
+func (s *AssumeRoleWithOIDCRequest) GetPolicy() *string { return s.Policy }
+
+// GetRoleArn returns RoleArn.
+func (s *AssumeRoleWithOIDCRequest) GetRoleArn() *string { return s.RoleArn }
+
+// GetRoleSessionName returns RoleSessionName.
 func (s *AssumeRoleWithOIDCRequest) GetRoleSessionName() *string {
 	return s.RoleSessionName
 }
 
+// SetDurationSeconds sets DurationSeconds and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetDurationSeconds(v int64) *AssumeRoleWithOIDCRequest {
 	s.DurationSeconds = &v
 	return s
 }
 
+// SetOIDCProviderArn sets OIDCProviderArn and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetOIDCProviderArn(v string) *AssumeRoleWithOIDCRequest {
 	s.OIDCProviderArn = &v
 	return s
 }
 
+// SetOIDCToken sets OIDCToken and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetOIDCToken(v string) *AssumeRoleWithOIDCRequest {
 	s.OIDCToken = &v
 	return s
 }
 
+// SetPolicy sets Policy and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetPolicy(v string) *AssumeRoleWithOIDCRequest {
 	s.Policy = &v
 	return s
 }
 
+// SetRoleArn sets RoleArn and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetRoleArn(v string) *AssumeRoleWithOIDCRequest {
 	s.RoleArn = &v
 	return s
 }
 
+// SetRoleSessionName sets RoleSessionName and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCRequest) SetRoleSessionName(v string) *AssumeRoleWithOIDCRequest {
 	s.RoleSessionName = &v
 	return s
@@ -221,29 +278,43 @@ type (
 	AssumeRoleWithOIDCResponseBodyCredentials = Credentials
 )
 
-func (s Credentials) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s Credentials) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s Credentials) GoString() string { return s.String() }
 
-func (s *Credentials) GetAccessKeyId() *string     { return s.AccessKeyId }
-func (s *Credentials) GetAccessKeySecret() *string { return s.AccessKeySecret }
-func (s *Credentials) GetExpiration() *string      { return s.Expiration }
-func (s *Credentials) GetSecurityToken() *string   { return s.SecurityToken }
+// GetAccessKeyId returns AccessKeyId.
+func (s *Credentials) GetAccessKeyId() *string { return s.AccessKeyId }
 
+// GetAccessKeySecret returns AccessKeySecret.
+func (s *Credentials) GetAccessKeySecret() *string { return s.AccessKeySecret }
+
+// GetExpiration returns Expiration.
+func (s *Credentials) GetExpiration() *string { return s.Expiration }
+
+// GetSecurityToken returns SecurityToken.
+func (s *Credentials) GetSecurityToken() *string { return s.SecurityToken }
+
+// SetAccessKeyId sets AccessKeyId and returns the receiver, for chaining.
 func (s *Credentials) SetAccessKeyId(v string) *Credentials {
 	s.AccessKeyId = &v
 	return s
 }
 
+// SetAccessKeySecret sets AccessKeySecret and returns the receiver, for chaining.
 func (s *Credentials) SetAccessKeySecret(v string) *Credentials {
 	s.AccessKeySecret = &v
 	return s
 }
 
+// SetExpiration sets Expiration and returns the receiver, for chaining.
 func (s *Credentials) SetExpiration(v string) *Credentials {
 	s.Expiration = &v
 	return s
 }
 
+// SetSecurityToken sets SecurityToken and returns the receiver, for chaining.
 func (s *Credentials) SetSecurityToken(v string) *Credentials {
 	s.SecurityToken = &v
 	return s
@@ -277,17 +348,25 @@ type (
 	AssumeRoleWithOIDCResponseBodyAssumedRoleUser = AssumedRoleUser
 )
 
-func (s AssumedRoleUser) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumedRoleUser) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumedRoleUser) GoString() string { return s.String() }
 
-func (s *AssumedRoleUser) GetArn() *string           { return s.Arn }
+// GetArn returns Arn.
+func (s *AssumedRoleUser) GetArn() *string { return s.Arn }
+
+// GetAssumedRoleId returns AssumedRoleId.
 func (s *AssumedRoleUser) GetAssumedRoleId() *string { return s.AssumedRoleId }
 
+// SetArn sets Arn and returns the receiver, for chaining.
 func (s *AssumedRoleUser) SetArn(v string) *AssumedRoleUser {
 	s.Arn = &v
 	return s
 }
 
+// SetAssumedRoleId sets AssumedRoleId and returns the receiver, for chaining.
 func (s *AssumedRoleUser) SetAssumedRoleId(v string) *AssumedRoleUser {
 	s.AssumedRoleId = &v
 	return s
@@ -301,29 +380,43 @@ type AssumeRoleResponseBody struct {
 	SourceIdentity  *string          `json:"SourceIdentity,omitempty" xml:"SourceIdentity,omitempty"`
 }
 
-func (s AssumeRoleResponseBody) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleResponseBody) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleResponseBody) GoString() string { return s.String() }
 
+// GetAssumedRoleUser returns AssumedRoleUser.
 func (s *AssumeRoleResponseBody) GetAssumedRoleUser() *AssumedRoleUser { return s.AssumedRoleUser }
-func (s *AssumeRoleResponseBody) GetCredentials() *Credentials         { return s.Credentials }
-func (s *AssumeRoleResponseBody) GetRequestId() *string                { return s.RequestId }
-func (s *AssumeRoleResponseBody) GetSourceIdentity() *string           { return s.SourceIdentity }
 
+// GetCredentials returns Credentials.
+func (s *AssumeRoleResponseBody) GetCredentials() *Credentials { return s.Credentials }
+
+// GetRequestId returns RequestId.
+func (s *AssumeRoleResponseBody) GetRequestId() *string { return s.RequestId }
+
+// GetSourceIdentity returns SourceIdentity.
+func (s *AssumeRoleResponseBody) GetSourceIdentity() *string { return s.SourceIdentity }
+
+// SetAssumedRoleUser sets AssumedRoleUser and returns the receiver, for chaining.
 func (s *AssumeRoleResponseBody) SetAssumedRoleUser(v *AssumedRoleUser) *AssumeRoleResponseBody {
 	s.AssumedRoleUser = v
 	return s
 }
 
+// SetCredentials sets Credentials and returns the receiver, for chaining.
 func (s *AssumeRoleResponseBody) SetCredentials(v *Credentials) *AssumeRoleResponseBody {
 	s.Credentials = v
 	return s
 }
 
+// SetRequestId sets RequestId and returns the receiver, for chaining.
 func (s *AssumeRoleResponseBody) SetRequestId(v string) *AssumeRoleResponseBody {
 	s.RequestId = &v
 	return s
 }
 
+// SetSourceIdentity sets SourceIdentity and returns the receiver, for chaining.
 func (s *AssumeRoleResponseBody) SetSourceIdentity(v string) *AssumeRoleResponseBody {
 	s.SourceIdentity = &v
 	return s
@@ -338,39 +431,56 @@ type AssumeRoleWithSAMLResponseBody struct {
 	SourceIdentity    *string                                          `json:"SourceIdentity,omitempty" xml:"SourceIdentity,omitempty"`
 }
 
-func (s AssumeRoleWithSAMLResponseBody) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithSAMLResponseBody) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithSAMLResponseBody) GoString() string { return s.String() }
 
+// GetAssumedRoleUser returns AssumedRoleUser.
 func (s *AssumeRoleWithSAMLResponseBody) GetAssumedRoleUser() *AssumedRoleUser {
 	return s.AssumedRoleUser
 }
+
+// GetCredentials returns Credentials.
 func (s *AssumeRoleWithSAMLResponseBody) GetCredentials() *Credentials { return s.Credentials }
-func (s *AssumeRoleWithSAMLResponseBody) GetRequestId() *string        { return s.RequestId }
+
+// GetRequestId returns RequestId.
+func (s *AssumeRoleWithSAMLResponseBody) GetRequestId() *string { return s.RequestId }
+
+// GetSAMLAssertionInfo returns SAMLAssertionInfo.
 func (s *AssumeRoleWithSAMLResponseBody) GetSAMLAssertionInfo() *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo {
 	return s.SAMLAssertionInfo
 }
+
+// GetSourceIdentity returns SourceIdentity.
 func (s *AssumeRoleWithSAMLResponseBody) GetSourceIdentity() *string { return s.SourceIdentity }
 
+// SetAssumedRoleUser sets AssumedRoleUser and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBody) SetAssumedRoleUser(v *AssumedRoleUser) *AssumeRoleWithSAMLResponseBody {
 	s.AssumedRoleUser = v
 	return s
 }
 
+// SetCredentials sets Credentials and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBody) SetCredentials(v *Credentials) *AssumeRoleWithSAMLResponseBody {
 	s.Credentials = v
 	return s
 }
 
+// SetRequestId sets RequestId and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBody) SetRequestId(v string) *AssumeRoleWithSAMLResponseBody {
 	s.RequestId = &v
 	return s
 }
 
+// SetSAMLAssertionInfo sets SAMLAssertionInfo and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBody) SetSAMLAssertionInfo(v *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) *AssumeRoleWithSAMLResponseBody {
 	s.SAMLAssertionInfo = v
 	return s
 }
 
+// SetSourceIdentity sets SourceIdentity and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBody) SetSourceIdentity(v string) *AssumeRoleWithSAMLResponseBody {
 	s.SourceIdentity = &v
 	return s
@@ -384,31 +494,45 @@ type AssumeRoleWithSAMLResponseBodySAMLAssertionInfo struct {
 	SubjectType *string `json:"SubjectType,omitempty" xml:"SubjectType,omitempty"`
 }
 
-func (s AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GoString() string { return s.String() }
 
-func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetIssuer() *string    { return s.Issuer }
+// GetIssuer returns Issuer.
+func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetIssuer() *string { return s.Issuer }
+
+// GetRecipient returns Recipient.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetRecipient() *string { return s.Recipient }
-func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetSubject() *string   { return s.Subject }
+
+// GetSubject returns Subject.
+func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetSubject() *string { return s.Subject }
+
+// GetSubjectType returns SubjectType.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) GetSubjectType() *string {
 	return s.SubjectType
 }
 
+// SetIssuer sets Issuer and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) SetIssuer(v string) *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo {
 	s.Issuer = &v
 	return s
 }
 
+// SetRecipient sets Recipient and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) SetRecipient(v string) *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo {
 	s.Recipient = &v
 	return s
 }
 
+// SetSubject sets Subject and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) SetSubject(v string) *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo {
 	s.Subject = &v
 	return s
 }
 
+// SetSubjectType sets SubjectType and returns the receiver, for chaining.
 func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) SetSubjectType(v string) *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo {
 	s.SubjectType = &v
 	return s
@@ -423,39 +547,56 @@ type AssumeRoleWithOIDCResponseBody struct {
 	SourceIdentity  *string                                      `json:"SourceIdentity,omitempty" xml:"SourceIdentity,omitempty"`
 }
 
-func (s AssumeRoleWithOIDCResponseBody) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithOIDCResponseBody) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithOIDCResponseBody) GoString() string { return s.String() }
 
+// GetAssumedRoleUser returns AssumedRoleUser.
 func (s *AssumeRoleWithOIDCResponseBody) GetAssumedRoleUser() *AssumedRoleUser {
 	return s.AssumedRoleUser
 }
+
+// GetCredentials returns Credentials.
 func (s *AssumeRoleWithOIDCResponseBody) GetCredentials() *Credentials { return s.Credentials }
+
+// GetOIDCTokenInfo returns OIDCTokenInfo.
 func (s *AssumeRoleWithOIDCResponseBody) GetOIDCTokenInfo() *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	return s.OIDCTokenInfo
 }
-func (s *AssumeRoleWithOIDCResponseBody) GetRequestId() *string      { return s.RequestId }
+
+// GetRequestId returns RequestId.
+func (s *AssumeRoleWithOIDCResponseBody) GetRequestId() *string { return s.RequestId }
+
+// GetSourceIdentity returns SourceIdentity.
 func (s *AssumeRoleWithOIDCResponseBody) GetSourceIdentity() *string { return s.SourceIdentity }
 
+// SetAssumedRoleUser sets AssumedRoleUser and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBody) SetAssumedRoleUser(v *AssumedRoleUser) *AssumeRoleWithOIDCResponseBody {
 	s.AssumedRoleUser = v
 	return s
 }
 
+// SetCredentials sets Credentials and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBody) SetCredentials(v *Credentials) *AssumeRoleWithOIDCResponseBody {
 	s.Credentials = v
 	return s
 }
 
+// SetOIDCTokenInfo sets OIDCTokenInfo and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBody) SetOIDCTokenInfo(v *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) *AssumeRoleWithOIDCResponseBody {
 	s.OIDCTokenInfo = v
 	return s
 }
 
+// SetRequestId sets RequestId and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBody) SetRequestId(v string) *AssumeRoleWithOIDCResponseBody {
 	s.RequestId = &v
 	return s
 }
 
+// SetSourceIdentity sets SourceIdentity and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBody) SetSourceIdentity(v string) *AssumeRoleWithOIDCResponseBody {
 	s.SourceIdentity = &v
 	return s
@@ -473,47 +614,67 @@ type AssumeRoleWithOIDCResponseBodyOIDCTokenInfo struct {
 	VerificationInfo *string `json:"VerificationInfo,omitempty" xml:"VerificationInfo,omitempty"`
 }
 
-func (s AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GoString() string { return s.String() }
 
+// GetClientIds returns ClientIds.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetClientIds() *string { return s.ClientIds }
+
+// GetExpirationTime returns ExpirationTime.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetExpirationTime() *string {
 	return s.ExpirationTime
 }
+
+// GetIssuanceTime returns IssuanceTime.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetIssuanceTime() *string {
 	return s.IssuanceTime
 }
-func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetIssuer() *string  { return s.Issuer }
+
+// GetIssuer returns Issuer.
+func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetIssuer() *string { return s.Issuer }
+
+// GetSubject returns Subject.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetSubject() *string { return s.Subject }
+
+// GetVerificationInfo returns VerificationInfo.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) GetVerificationInfo() *string {
 	return s.VerificationInfo
 }
 
+// SetClientIds sets ClientIds and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetClientIds(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.ClientIds = &v
 	return s
 }
 
+// SetExpirationTime sets ExpirationTime and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetExpirationTime(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.ExpirationTime = &v
 	return s
 }
 
+// SetIssuanceTime sets IssuanceTime and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetIssuanceTime(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.IssuanceTime = &v
 	return s
 }
 
+// SetIssuer sets Issuer and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetIssuer(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.Issuer = &v
 	return s
 }
 
+// SetSubject sets Subject and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetSubject(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.Subject = &v
 	return s
 }
 
+// SetVerificationInfo sets VerificationInfo and returns the receiver, for chaining.
 func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) SetVerificationInfo(v string) *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo {
 	s.VerificationInfo = &v
 	return s
@@ -533,47 +694,70 @@ type GetCallerIdentityResponseBody struct {
 	UserId *string `json:"UserId,omitempty" xml:"UserId,omitempty"`
 }
 
-func (s GetCallerIdentityResponseBody) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s GetCallerIdentityResponseBody) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s GetCallerIdentityResponseBody) GoString() string { return s.String() }
 
-func (s *GetCallerIdentityResponseBody) GetAccountId() *string    { return s.AccountId }
-func (s *GetCallerIdentityResponseBody) GetArn() *string          { return s.Arn }
-func (s *GetCallerIdentityResponseBody) GetIdentityType() *string { return s.IdentityType }
-func (s *GetCallerIdentityResponseBody) GetPrincipalId() *string  { return s.PrincipalId }
-func (s *GetCallerIdentityResponseBody) GetRequestId() *string    { return s.RequestId }
-func (s *GetCallerIdentityResponseBody) GetRoleId() *string       { return s.RoleId }
-func (s *GetCallerIdentityResponseBody) GetUserId() *string       { return s.UserId }
+// GetAccountId returns AccountId.
+func (s *GetCallerIdentityResponseBody) GetAccountId() *string { return s.AccountId }
 
+// GetArn returns Arn.
+func (s *GetCallerIdentityResponseBody) GetArn() *string { return s.Arn }
+
+// GetIdentityType returns IdentityType.
+func (s *GetCallerIdentityResponseBody) GetIdentityType() *string { return s.IdentityType }
+
+// GetPrincipalId returns PrincipalId.
+func (s *GetCallerIdentityResponseBody) GetPrincipalId() *string { return s.PrincipalId }
+
+// GetRequestId returns RequestId.
+func (s *GetCallerIdentityResponseBody) GetRequestId() *string { return s.RequestId }
+
+// GetRoleId returns RoleId.
+func (s *GetCallerIdentityResponseBody) GetRoleId() *string { return s.RoleId }
+
+// GetUserId returns UserId.
+func (s *GetCallerIdentityResponseBody) GetUserId() *string { return s.UserId }
+
+// SetAccountId sets AccountId and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetAccountId(v string) *GetCallerIdentityResponseBody {
 	s.AccountId = &v
 	return s
 }
 
+// SetArn sets Arn and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetArn(v string) *GetCallerIdentityResponseBody {
 	s.Arn = &v
 	return s
 }
 
+// SetIdentityType sets IdentityType and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetIdentityType(v string) *GetCallerIdentityResponseBody {
 	s.IdentityType = &v
 	return s
 }
 
+// SetPrincipalId sets PrincipalId and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetPrincipalId(v string) *GetCallerIdentityResponseBody {
 	s.PrincipalId = &v
 	return s
 }
 
+// SetRequestId sets RequestId and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetRequestId(v string) *GetCallerIdentityResponseBody {
 	s.RequestId = &v
 	return s
 }
 
+// SetRoleId sets RoleId and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetRoleId(v string) *GetCallerIdentityResponseBody {
 	s.RoleId = &v
 	return s
 }
 
+// SetUserId sets UserId and returns the receiver, for chaining.
 func (s *GetCallerIdentityResponseBody) SetUserId(v string) *GetCallerIdentityResponseBody {
 	s.UserId = &v
 	return s
@@ -596,23 +780,34 @@ type (
 	GetCallerIdentityResponse  = Response[GetCallerIdentityResponseBody]
 )
 
-func (s Response[B]) String() string   { return prettify(s) }
+// String renders the value as indented JSON with secrets redacted.
+func (s Response[B]) String() string { return prettify(s) }
+
+// GoString is String, so that %#v redacts too.
 func (s Response[B]) GoString() string { return s.String() }
 
+// GetHeaders returns Headers.
 func (s *Response[B]) GetHeaders() map[string]*string { return s.Headers }
-func (s *Response[B]) GetStatusCode() *int32          { return s.StatusCode }
-func (s *Response[B]) GetBody() *B                    { return s.Body }
 
+// GetStatusCode returns StatusCode.
+func (s *Response[B]) GetStatusCode() *int32 { return s.StatusCode }
+
+// GetBody returns Body.
+func (s *Response[B]) GetBody() *B { return s.Body }
+
+// SetHeaders sets Headers and returns the receiver, for chaining.
 func (s *Response[B]) SetHeaders(v map[string]*string) *Response[B] {
 	s.Headers = v
 	return s
 }
 
+// SetStatusCode sets StatusCode and returns the receiver, for chaining.
 func (s *Response[B]) SetStatusCode(v int32) *Response[B] {
 	s.StatusCode = &v
 	return s
 }
 
+// SetBody sets Body and returns the receiver, for chaining.
 func (s *Response[B]) SetBody(v *B) *Response[B] {
 	s.Body = v
 	return s
