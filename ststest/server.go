@@ -49,6 +49,7 @@ type Server struct {
 	roles    map[string]*role         // by ARN
 	oidc     map[string]*OIDCProvider // by ARN
 	nonces   map[string]time.Time     // nonce → when it may be forgotten
+	pruneAt  int                      // len(nonces) at which to prune
 	faults   []*Fault                 // pending faults, in order
 	log      []Request                // every request received
 	counts   map[string]int           // requests by action
@@ -76,6 +77,7 @@ func NewServer(opts ...Option) *Server {
 		roles:    map[string]*role{},
 		oidc:     map[string]*OIDCProvider{},
 		nonces:   map[string]time.Time{},
+		pruneAt:  4096,
 		counts:   map[string]int{},
 	}
 	for _, o := range opts {

@@ -78,15 +78,22 @@ func (s *Server) authenticate(r *http.Request, p params, body []byte, now time.T
 	return key, nil
 }
 
-// rememberNonceLocked records a spent nonce, forgetting those whose timestamps can no
-// longer pass the window anyway.
+// rememberNonceLocked records a spent nonce. When the record has doubled since it was
+// last pruned, it forgets the nonces whose timestamps can no longer pass the window
+// anyway, and the issued keys that have expired: amortised constant time per request.
 func (s *Server) rememberNonceLocked(nonce string, now time.Time) {
-	if len(s.nonces) >= 4096 {
+	if len(s.nonces) >= s.pruneAt {
 		for n, until := range s.nonces {
 			if now.After(until) {
 				delete(s.nonces, n)
 			}
 		}
+		for id, k := range s.keys {
+			if k.kind == sessionKey && now.After(k.expires) {
+				delete(s.keys, id)
+			}
+		}
+		s.pruneAt = max(4096, 2*len(s.nonces))
 	}
 	s.nonces[nonce] = now.Add(2 * TimestampWindow)
 }
