@@ -54,7 +54,8 @@ func TestOfficialClientAgainstFake(t *testing.T) {
 			srv := ststest.NewServer()
 			defer srv.Close()
 			provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com")
-			srv.Trust(srv.Role().Arn, provider.Arn)
+			idp := srv.AddSAMLProvider(ststest.DefaultAccountID, "adfs", "https://idp.example.com")
+			srv.Trust(srv.Role().Arn, provider.Arn, idp.Arn)
 			user := srv.User()
 			c := officialClient(t, srv, user.AccessKeyId, user.AccessKeySecret, "", alg)
 
@@ -79,6 +80,11 @@ func TestOfficialClientAgainstFake(t *testing.T) {
 				SetOIDCProviderArn(provider.Arn).SetOIDCToken(provider.Token("system:serviceaccount:default:app")).SetRoleSessionName("pod"))
 			require.NoError(t, err)
 			require.Equal(t, "system:serviceaccount:default:app", dara.StringValue(oidc.Body.OIDCTokenInfo.Subject))
+
+			saml, err := c.AssumeRoleWithSAML(new(official.AssumeRoleWithSAMLRequest).SetRoleArn(srv.Role().Arn).
+				SetSAMLProviderArn(idp.Arn).SetSAMLAssertion(idp.Assertion("alice@example.com", srv.Role().Arn)))
+			require.NoError(t, err)
+			require.Equal(t, "alice@example.com", dara.StringValue(saml.Body.SAMLAssertionInfo.Subject))
 		})
 	}
 }

@@ -110,7 +110,7 @@ func (s *Server) handle(r *http.Request, p params, body []byte, now time.Time, r
 	case "AssumeRoleWithOIDC":
 		return s.assumeRoleWithOIDC(p, now, rec.RequestId)
 	case "AssumeRoleWithSAML":
-		return nil, &apiError{http.StatusNotImplemented, "NotImplemented", "ststest does not implement AssumeRoleWithSAML yet."}
+		return s.assumeRoleWithSAML(p, now, rec.RequestId)
 	}
 	return nil, &apiError{http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
 }

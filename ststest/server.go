@@ -5,7 +5,9 @@
 // (ACS3-HMAC-SHA256, ACS3-HMAC-SM3) signatures, replayed nonces, stale timestamps,
 // unknown keys, who may assume which role, and every parameter rule. Credentials it
 // issues work as callers until they expire, so role chaining and GetCallerIdentity
-// behave as in the cloud. Errors come in the real JSON shape, codes and HTTP statuses.
+// behave as in the cloud. It verifies OIDC tokens (JWT) and SAML assertions (XML
+// signatures) against providers registered with it, and mints both for tests. Errors
+// come in the real JSON shape, codes and HTTP statuses; faults can be injected.
 //
 //	srv := ststest.NewServer()
 //	defer srv.Close()
@@ -43,19 +45,20 @@ type Server struct {
 	srv *httptest.Server
 	now func() time.Time
 
-	mu       sync.Mutex               // guards everything below
-	accounts map[string]bool          // account IDs
-	keys     map[string]*accessKey    // by AccessKeyId: root, user and session keys
-	roles    map[string]*role         // by ARN
-	oidc     map[string]*OIDCProvider // by ARN
-	nonces   map[string]time.Time     // nonce → when it may be forgotten
-	pruneAt  int                      // len(nonces) at which to prune
-	faults   []*Fault                 // pending faults, in order
-	log      []Request                // every request received
-	counts   map[string]int           // requests by action
-	user     User                     // the fixture user
-	roleInfo Role                     // the fixture role
-	seq      int                      // for unique IDs
+	mu            sync.Mutex               // guards everything below
+	accounts      map[string]bool          // account IDs
+	keys          map[string]*accessKey    // by AccessKeyId: root, user and session keys
+	roles         map[string]*role         // by ARN
+	oidc          map[string]*OIDCProvider // by ARN
+	samlProviders map[string]*SAMLProvider // by ARN
+	nonces        map[string]time.Time     // nonce → when it may be forgotten
+	pruneAt       int                      // len(nonces) at which to prune
+	faults        []*Fault                 // pending faults, in order
+	log           []Request                // every request received
+	counts        map[string]int           // requests by action
+	user          User                     // the fixture user
+	roleInfo      Role                     // the fixture role
+	seq           int                      // for unique IDs
 }
 
 // Option configures NewServer.
@@ -71,14 +74,15 @@ func WithClock(now func() time.Time) Option {
 // user with an AccessKey pair (User), and a role that trusts that user (Role).
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		now:      time.Now,
-		accounts: map[string]bool{},
-		keys:     map[string]*accessKey{},
-		roles:    map[string]*role{},
-		oidc:     map[string]*OIDCProvider{},
-		nonces:   map[string]time.Time{},
-		pruneAt:  4096,
-		counts:   map[string]int{},
+		now:           time.Now,
+		accounts:      map[string]bool{},
+		keys:          map[string]*accessKey{},
+		roles:         map[string]*role{},
+		oidc:          map[string]*OIDCProvider{},
+		samlProviders: map[string]*SAMLProvider{},
+		nonces:        map[string]time.Time{},
+		pruneAt:       4096,
+		counts:        map[string]int{},
 	}
 	for _, o := range opts {
 		o(s)
