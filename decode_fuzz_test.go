@@ -1,0 +1,51 @@
+package sts
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stsgo/sts/internal/signer"
+)
+
+// FuzzDecode feeds arbitrary bodies and statuses to the response decoder: it must
+// never panic, must return either a body or a *ServiceError, and no error text may
+// carry the call's secret.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"RequestId":"r","Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}`,
+		`{"Code":"NoPermission","Message":"no","RequestId":"r","AccessDeniedDetail":{"AuthAction":"sts:AssumeRole"}}`,
+		`{"Code":"X","AccessDeniedDetail":"a string"}`,
+		`<html>502</html>`, `{"RequestId":`, ``, `null`, `[]`, `{"Code":""}`,
+	} {
+		f.Add(seed, 200)
+		f.Add(seed, 403)
+	}
+	const secret = "FuzzSecretValue0123"
+	cred := credential{accessKeyID: "id", accessKeySecret: secret, securityToken: "FuzzTokenValue4567"}
+	f.Fuzz(func(t *testing.T, body string, status int) {
+		if status < 100 || status > 999 {
+			return
+		}
+		body = strings.ReplaceAll(body, "SECRET", secret) // let the fuzzer place the secret
+		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Acs-Request-Id": {"hdr"}}}
+		out, err := decode[AssumeRoleResponseBody](opAssumeRole, resp, []byte(body), "hdr",
+			func(s string) string { return scrub(s, cred, []signer.Param{}) })
+		if (out == nil) == (err == nil) {
+			t.Fatalf("decode returned body %v and error %v", out, err)
+		}
+		if err != nil {
+			var se *ServiceError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T is not a *ServiceError", err)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Fatalf("the secret leaked into %q", err.Error())
+			}
+			if se.StatusCode != status {
+				t.Fatalf("StatusCode %d, want %d", se.StatusCode, status)
+			}
+		}
+	})
+}
