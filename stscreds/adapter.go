@@ -1,0 +1,108 @@
+package stscreds
+
+import (
+	"context"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/stsgo/sts"
+)
+
+// A Cache, and so every provider of this package, is accepted wherever Alibaba Cloud
+// Go SDKs take credentials.
+var (
+	_ credentials.Credential        = (*Cache)(nil)
+	_ providers.CredentialsProvider = (*Cache)(nil)
+	_ sts.ContextCredential         = (*Cache)(nil)
+
+	_ credentials.Credential        = (*AssumeRoleProvider)(nil)
+	_ providers.CredentialsProvider = (*AssumeRoleProvider)(nil)
+	_ sts.ContextCredential         = (*AssumeRoleProvider)(nil)
+	_ credentials.Credential        = (*OIDCProvider)(nil)
+	_ providers.CredentialsProvider = (*OIDCProvider)(nil)
+	_ sts.ContextCredential         = (*OIDCProvider)(nil)
+)
+
+// GetCredentialWithContext returns one consistent AccessKey triple, bounded by ctx;
+// this module's client calls it with each call's context.
+func (c *Cache) GetCredentialWithContext(ctx context.Context) (*credentials.CredentialModel, error) {
+	creds, err := c.Retrieve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typ := "access_key"
+	if creds.SecurityToken != "" {
+		typ = "sts"
+	}
+	return &credentials.CredentialModel{
+		AccessKeyId:     &creds.AccessKeyId,
+		AccessKeySecret: &creds.AccessKeySecret,
+		SecurityToken:   &creds.SecurityToken,
+		Type:            &typ,
+		ProviderName:    &c.name,
+	}, nil
+}
+
+// GetCredential returns one consistent AccessKey triple: the credentials-go
+// Credential interface. It waits at most RefreshTimeout for a refresh.
+func (c *Cache) GetCredential() (*credentials.CredentialModel, error) {
+	return c.GetCredentialWithContext(context.Background())
+}
+
+// GetCredentials returns one consistent AccessKey triple: the credentials-go
+// providers.CredentialsProvider interface.
+func (c *Cache) GetCredentials() (*providers.Credentials, error) {
+	creds, err := c.Retrieve(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return &providers.Credentials{AccessKeyId: creds.AccessKeyId, AccessKeySecret: creds.AccessKeySecret,
+		SecurityToken: creds.SecurityToken, ProviderName: c.name}, nil
+}
+
+// GetProviderName names the provider, such as "stscreds.AssumeRole".
+func (c *Cache) GetProviderName() string { return c.name }
+
+// GetAccessKeyId returns the AccessKeyId alone.
+//
+// Deprecated: the three getters may straddle a refresh and mix two triples; use
+// GetCredential, as credentials-go says.
+func (c *Cache) GetAccessKeyId() (*string, error) {
+	return c.field(func(cr Credentials) string { return cr.AccessKeyId })
+}
+
+// GetAccessKeySecret returns the AccessKeySecret alone.
+//
+// Deprecated: use GetCredential.
+func (c *Cache) GetAccessKeySecret() (*string, error) {
+	return c.field(func(cr Credentials) string { return cr.AccessKeySecret })
+}
+
+// GetSecurityToken returns the SecurityToken alone.
+//
+// Deprecated: use GetCredential.
+func (c *Cache) GetSecurityToken() (*string, error) {
+	return c.field(func(cr Credentials) string { return cr.SecurityToken })
+}
+
+func (c *Cache) field(pick func(Credentials) string) (*string, error) {
+	creds, err := c.Retrieve(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	v := pick(creds)
+	return &v, nil
+}
+
+// GetBearerToken returns an empty string: these are AccessKey credentials.
+func (c *Cache) GetBearerToken() *string {
+	empty := ""
+	return &empty
+}
+
+// GetType returns "sts", the credentials-go type of temporary AccessKey credentials.
+func (c *Cache) GetType() *string {
+	typ := "sts"
+	return &typ
+}

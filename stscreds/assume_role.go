@@ -1,0 +1,106 @@
+package stscreds
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/stsgo/sts"
+)
+
+// AssumeRoleAPI is the one method of *sts.Client that AssumeRoleProvider calls; tests
+// may stub it.
+type AssumeRoleAPI interface {
+	AssumeRoleWithContext(ctx context.Context, request *sts.AssumeRoleRequest, runtime *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error)
+}
+
+// AssumeRoleOptions tune an AssumeRoleProvider.
+type AssumeRoleOptions struct {
+	// RoleSessionName names the sessions in audit logs. Empty means
+	// "stsgo-<pid>-<random>", valid and unique to the provider.
+	RoleSessionName string
+	// Duration is how long each set of credentials lasts, in whole seconds from 15
+	// minutes up to the role's maximum. Zero means one hour.
+	Duration time.Duration
+	// Policy narrows the role's permissions (JSON, at most 2048 characters).
+	Policy string
+	// ExternalId is the value the role's trust policy may require.
+	ExternalId string
+	// SourceIdentity is carried into the session for auditing.
+	SourceIdentity string
+	// Cache tunes the cache in front of AssumeRole.
+	Cache CacheOptions
+}
+
+// AssumeRoleProvider yields a role's temporary credentials, refreshed ahead of expiry
+// by AssumeRole calls through a client. The client may itself use another provider's
+// credentials: that is role chaining.
+type AssumeRoleProvider struct {
+	*Cache // Retrieve, Invalidate and the credentials-go interfaces
+}
+
+// NewAssumeRoleProvider returns a cached provider of roleArn's credentials, fetched
+// with client (usually a *sts.Client). Mistakes in the options surface at the first
+// Retrieve, as the client's *sts.ValidationError.
+func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(*AssumeRoleOptions)) *AssumeRoleProvider {
+	var o AssumeRoleOptions
+	for _, f := range optFns {
+		f(&o)
+	}
+	if o.RoleSessionName == "" {
+		o.RoleSessionName = defaultSessionName()
+	}
+	if o.Duration == 0 {
+		o.Duration = time.Hour
+	}
+	req := new(sts.AssumeRoleRequest).SetRoleArn(roleArn).SetRoleSessionName(o.RoleSessionName).
+		SetDurationSeconds(int64(o.Duration / time.Second))
+	if o.Policy != "" {
+		req.SetPolicy(o.Policy)
+	}
+	if o.ExternalId != "" {
+		req.SetExternalId(o.ExternalId)
+	}
+	if o.SourceIdentity != "" {
+		req.SetSourceIdentity(o.SourceIdentity)
+	}
+	const name = "stscreds.AssumeRole"
+	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
+		resp, err := client.AssumeRoleWithContext(ctx, req, nil)
+		if err != nil {
+			return Credentials{}, err
+		}
+		return fromResponse(resp.Body.Credentials, name)
+	})
+	return &AssumeRoleProvider{newCache(p, name, o.Cache)}
+}
+
+// fromResponse converts the Credentials of an STS response.
+func fromResponse(c *sts.Credentials, source string) (Credentials, error) {
+	if c == nil {
+		return Credentials{}, fmt.Errorf("the response carries no Credentials")
+	}
+	expires, err := c.ExpirationTime()
+	if err != nil {
+		return Credentials{}, err
+	}
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return Credentials{AccessKeyId: deref(c.AccessKeyId), AccessKeySecret: deref(c.AccessKeySecret),
+		SecurityToken: deref(c.SecurityToken), Expires: expires, Source: source}, nil
+}
+
+// defaultSessionName is "stsgo-<pid>-<8 random hex digits>": valid, and unique to
+// one provider of one process.
+func defaultSessionName() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("stsgo-%d-%s", os.Getpid(), hex.EncodeToString(b[:]))
+}

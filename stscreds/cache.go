@@ -1,0 +1,272 @@
+package stscreds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CacheOptions tune a Cache. Zero values take the defaults.
+type CacheOptions struct {
+	// ExpiryWindow is how long before expiry a refresh starts, at least a second. Zero
+	// means a fifth of the credentials' lifetime: 12 minutes for credentials that last
+	// an hour.
+	ExpiryWindow time.Duration
+	// JitterFraction spreads refreshes out: each starts at a random point between the
+	// whole window and (1 - JitterFraction) of it before expiry, so that many processes
+	// do not refresh at once. Zero means 0.5; a negative value means no jitter.
+	JitterFraction float64
+	// RefreshTimeout bounds one refresh. Zero means one minute.
+	RefreshTimeout time.Duration
+	// RetryBackoff is the wait after a failed refresh before the next; it doubles with
+	// each failure in a row, up to MaxRetryBackoff. Zero means one second; a zero
+	// MaxRetryBackoff means one minute.
+	RetryBackoff, MaxRetryBackoff time.Duration
+	// Clock replaces time.Now, for tests.
+	Clock func() time.Time
+	// Random replaces the source of jitter (uniform in [0, 1)), for tests.
+	Random func() float64
+}
+
+func (o CacheOptions) withDefaults() CacheOptions {
+	if o.JitterFraction == 0 {
+		o.JitterFraction = 0.5
+	}
+	o.JitterFraction = min(max(o.JitterFraction, 0), 1)
+	if o.RefreshTimeout <= 0 {
+		o.RefreshTimeout = time.Minute
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = time.Second
+	}
+	if o.MaxRetryBackoff <= 0 {
+		o.MaxRetryBackoff = time.Minute
+	}
+	if o.Random == nil {
+		o.Random = rand.Float64
+	}
+	return o
+}
+
+// never is a time on the cache's clock that does not come.
+const never = math.MaxInt64
+
+// entry is one cached value with the times, on the cache's clock, at which it is to be
+// refreshed and at which it expires.
+//
+// Reading the clock costs more than the rest of a cached Retrieve, so on the real
+// clock a timer marks the entry stale when its refresh time comes (or a second before
+// it expires, whichever is first), and until then Retrieve reads no clock. On a test
+// clock there is no timer and the entry is stale from the start: every Retrieve
+// compares times.
+type entry struct {
+	creds              Credentials
+	refreshAt, expires int64
+	stale              atomic.Bool
+	timer              *time.Timer
+}
+
+// minWindow is the shortest expiry window: a refresh starts at least this long before
+// expiry, so that a late timer cannot let expired credentials through.
+const minWindow = time.Second
+
+// refresh is a refresh under way; done closes when creds or err is set.
+type refresh struct {
+	done  chan struct{}
+	creds Credentials
+	err   error
+}
+
+// Cache keeps the credentials of a Provider and refreshes them ahead of expiry. It is
+// safe for concurrent use; see the package documentation for what it guarantees.
+type Cache struct {
+	provider Provider
+	opts     CacheOptions
+	name     string // for credentials-go's provider name
+
+	// The cache's clock: nanoseconds since base. By default it reads the monotonic
+	// clock only, which is cheaper than time.Now and immune to wall-clock jumps.
+	base    time.Time
+	elapsed func() int64
+	wall    func() time.Time
+	timers  bool // whether entries turn stale by timer (the real clock)
+
+	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
+
+	mu       sync.Mutex // guards the fields below
+	inflight *refresh   // the refresh under way, if any
+	failures int        // failed refreshes in a row
+	retryAt  int64      // no refresh starts before this, after a failure
+	lastErr  error      // the last failure, while it holds back refreshes
+}
+
+// NewCache puts a cache in front of p. Given a cache (or a provider of this package,
+// which has one), it builds a new cache over the same underlying provider instead of
+// wrapping a cache in a cache.
+func NewCache(p Provider, optFns ...func(*CacheOptions)) *Cache {
+	var opts CacheOptions
+	for _, f := range optFns {
+		f(&opts)
+	}
+	return newCache(p, "stscreds.Cache", opts)
+}
+
+// cached is implemented by the cache and the providers that embed it.
+type cached interface{ cache() *Cache }
+
+func (c *Cache) cache() *Cache { return c }
+
+func newCache(p Provider, name string, opts CacheOptions) *Cache {
+	if inner, ok := p.(cached); ok {
+		c := inner.cache()
+		p, name = c.provider, c.name
+	}
+	c := &Cache{provider: p, opts: opts.withDefaults(), name: name}
+	if clock := opts.Clock; clock != nil {
+		c.base = clock()
+		c.elapsed = func() int64 { return int64(clock().Sub(c.base)) }
+		c.wall = clock
+	} else {
+		c.base = time.Now()
+		c.elapsed = func() int64 { return int64(time.Since(c.base)) }
+		c.wall = time.Now
+		c.timers = true
+	}
+	return c
+}
+
+// Retrieve returns valid credentials. A cached value is returned at once, without a
+// lock; inside the expiry window it still is, while a refresh runs in the background.
+// With no valid value the caller waits for the one refresh under way (starting it if
+// needed), or until ctx ends. Expired credentials are never returned.
+func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
+	e := c.value.Load()
+	if e != nil && !e.stale.Load() {
+		return e.creds, nil
+	}
+	if e != nil {
+		now := c.elapsed()
+		if now < e.expires {
+			if now >= e.refreshAt {
+				c.refreshInBackground(ctx, now)
+			}
+			return e.creds, nil
+		}
+	}
+	return c.wait(ctx)
+}
+
+// Invalidate drops the cached value and any back-off, so that the next Retrieve
+// refreshes. Use it when the service rejects the credentials.
+func (c *Cache) Invalidate() {
+	c.store(nil)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.retryAt, c.lastErr, c.failures = 0, nil, 0
+}
+
+func (c *Cache) refreshInBackground(ctx context.Context, now int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inflight == nil && now >= c.retryAt {
+		c.startLocked(ctx)
+	}
+}
+
+// wait returns the result of the refresh under way, starting one if none is, unless
+// the last one failed so recently that its error still stands.
+func (c *Cache) wait(ctx context.Context) (Credentials, error) {
+	c.mu.Lock()
+	r := c.inflight
+	if r == nil {
+		now := c.elapsed()
+		if e := c.value.Load(); e != nil && now < e.expires { // refreshed meanwhile
+			c.mu.Unlock()
+			return e.creds, nil
+		}
+		if c.lastErr != nil && now < c.retryAt {
+			err := c.lastErr
+			c.mu.Unlock()
+			return Credentials{}, err
+		}
+		r = c.startLocked(ctx)
+	}
+	c.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.creds, r.err
+	case <-ctx.Done():
+		return Credentials{}, ctx.Err()
+	}
+}
+
+// startLocked starts a refresh on a context that keeps ctx's values but not its
+// cancellation: the caller that happens to start it must not end it for the others.
+func (c *Cache) startLocked(ctx context.Context) *refresh {
+	r := &refresh{done: make(chan struct{})}
+	c.inflight = r
+	go c.run(context.WithoutCancel(ctx), r)
+	return r
+}
+
+func (c *Cache) run(ctx context.Context, r *refresh) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.RefreshTimeout)
+	creds, err := c.provider.Retrieve(ctx)
+	cancel()
+	wall, now := c.wall(), c.elapsed()
+	switch {
+	case err != nil:
+	case creds.AccessKeyId == "" || creds.AccessKeySecret == "":
+		err = errors.New("the provider returned no AccessKeyId or AccessKeySecret")
+	case !creds.Expires.IsZero() && !wall.Before(creds.Expires):
+		err = fmt.Errorf("the provider returned credentials that expired at %s", creds.Expires.Format(time.RFC3339))
+	}
+
+	c.mu.Lock()
+	if err == nil {
+		c.store(c.newEntry(creds, wall, now))
+		c.failures, c.retryAt, c.lastErr = 0, 0, nil
+		r.creds = creds
+	} else {
+		c.failures++
+		backoff := min(c.opts.RetryBackoff<<min(c.failures-1, 30), c.opts.MaxRetryBackoff)
+		c.retryAt = now + int64(backoff)
+		c.lastErr = fmt.Errorf("stscreds: refreshing credentials: %w", err)
+		r.err = c.lastErr
+	}
+	c.inflight = nil
+	c.mu.Unlock()
+	close(r.done)
+}
+
+// store replaces the cached entry, stopping the old one's timer.
+func (c *Cache) store(e *entry) {
+	if old := c.value.Swap(e); old != nil && old.timer != nil {
+		old.timer.Stop()
+	}
+}
+
+// newEntry places creds on the cache's clock, with a jittered refresh time.
+func (c *Cache) newEntry(creds Credentials, wall time.Time, now int64) *entry {
+	if creds.Expires.IsZero() {
+		return &entry{creds: creds, refreshAt: never, expires: never}
+	}
+	lifetime := creds.Expires.Sub(wall)
+	window := c.opts.ExpiryWindow
+	if window <= 0 {
+		window = lifetime / 5
+	}
+	window = max(time.Duration(float64(window)*(1-c.opts.JitterFraction*c.opts.Random())), minWindow)
+	e := &entry{creds: creds, refreshAt: now + int64(lifetime-window), expires: now + int64(lifetime)}
+	if staleIn := lifetime - window; c.timers && staleIn > 0 {
+		e.timer = time.AfterFunc(staleIn, func() { e.stale.Store(true) })
+	} else {
+		e.stale.Store(true)
+	}
+	return e
+}

@@ -1,0 +1,18 @@
+// Package stscreds provides credentials that refresh themselves through STS, and plug
+// into every Alibaba Cloud Go SDK.
+//
+// NewAssumeRoleProvider and NewOIDCProvider return providers with a cache in front:
+// reads of a valid value take no lock and allocate nothing; one refresh runs at a
+// time, shared by every caller, on a context that no single caller's cancel ends; the
+// refresh happens ahead of expiry, in the background, with jitter so that a fleet does
+// not refresh at once; when a refresh fails, still-valid credentials keep being served
+// while it is retried with back-off; expired credentials are never returned.
+//
+// Every provider here implements credentials-go's credentials.Credential and
+// providers.CredentialsProvider, so it can be given as Config.Credential to this
+// module's client (role chaining) or to any client built on darabonba-openapi:
+//
+//	base, _ := sts.NewClient(&sts.Config{RegionId: dara.String("cn-hangzhou")})
+//	creds := stscreds.NewAssumeRoleProvider(base, "acs:ram::1234567890123456:role/app")
+//	ossClient, _ := oss.NewClient(&openapi.Config{Credential: creds, ...})
+package stscreds
