@@ -10,7 +10,9 @@ import (
 // TestNoCacheInACache checks that caching a cached provider builds one cache over the
 // underlying provider.
 func TestNoCacheInACache(t *testing.T) {
-	inner := ProviderFunc(func(context.Context) (Credentials, error) { return Credentials{AccessKeyId: "a", AccessKeySecret: "b"}, nil })
+	inner := ProviderFunc(func(context.Context) (Credentials, error) {
+		return Credentials{AccessKeyId: "a", AccessKeySecret: "b"}, nil
+	})
 	p := &AssumeRoleProvider{newCache(inner, "stscreds.AssumeRole", CacheOptions{})}
 	for _, c := range []*Cache{NewCache(p), NewCache(p.Cache), NewCache(NewCache(NewCache(inner)))} {
 		_, isCache := c.provider.(cached)

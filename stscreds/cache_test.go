@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stsgo/sts/ststest"
 	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/ststest"
 )
 
 // TestOneRefreshForManyCallers asks a cold provider from 1,000 goroutines at once:
