@@ -50,12 +50,7 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 	for _, f := range optFns {
 		f(&o)
 	}
-	if o.RoleSessionName == "" {
-		o.RoleSessionName = defaultSessionName()
-	}
-	if o.Duration == 0 {
-		o.Duration = time.Hour
-	}
+	sessionDefaults(&o.RoleSessionName, &o.Duration)
 	req := new(sts.AssumeRoleRequest).SetRoleArn(roleArn).SetRoleSessionName(o.RoleSessionName).
 		SetDurationSeconds(int64(o.Duration / time.Second))
 	if o.Policy != "" {
@@ -97,10 +92,16 @@ func fromResponse(c *sts.Credentials, source string) (Credentials, error) {
 		SecurityToken: deref(c.SecurityToken), Expires: expires, Source: source}, nil
 }
 
-// defaultSessionName is "stsgo-<pid>-<8 random hex digits>": valid, and unique to
-// one provider of one process.
-func defaultSessionName() string {
-	var b [4]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("stsgo-%d-%s", os.Getpid(), hex.EncodeToString(b[:]))
+// sessionDefaults fills an empty session name with "stsgo-<pid>-<8 random hex
+// digits>", valid and unique to one provider of one process, and a zero duration with
+// one hour.
+func sessionDefaults(name *string, duration *time.Duration) {
+	if *name == "" {
+		var b [4]byte
+		rand.Read(b[:])
+		*name = fmt.Sprintf("stsgo-%d-%s", os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	if *duration == 0 {
+		*duration = time.Hour
+	}
 }

@@ -73,12 +73,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 	for _, f := range optFns {
 		f(&o)
 	}
-	if o.RoleSessionName == "" {
-		o.RoleSessionName = defaultSessionName()
-	}
-	if o.Duration == 0 {
-		o.Duration = time.Hour
-	}
+	sessionDefaults(&o.RoleSessionName, &o.Duration)
 	const name = "stscreds.OIDC"
 	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		token, err := tokens.Token(ctx)

@@ -36,8 +36,12 @@ func (p params) optional(name string) *string {
 	return nil
 }
 
-// duration parses DurationSeconds, 3600 when absent.
-func (p params) duration() (int64, *apiError) {
+// policyAndDuration checks Policy and parses DurationSeconds (3600 when absent): the
+// parameters every assume-role action shares.
+func (p params) policyAndDuration() (int64, *apiError) {
+	if e := checkPolicy(p); e != nil {
+		return 0, e
+	}
 	v, ok := p["DurationSeconds"]
 	if !ok {
 		return 3600, nil
@@ -66,10 +70,7 @@ func checkPolicy(p params) *apiError {
 }
 
 func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestID string) (any, *apiError) {
-	if e := checkPolicy(p); e != nil {
-		return nil, e
-	}
-	duration, e := p.duration()
+	duration, e := p.policyAndDuration()
 	if e != nil {
 		return nil, e
 	}
@@ -85,9 +86,9 @@ func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestI
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.roles[*req.RoleArn]
-	if r == nil {
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + *req.RoleArn + "."}
+	r, e := s.roleLocked(*req.RoleArn)
+	if e != nil {
+		return nil, e
 	}
 	principal := caller.arn
 	if caller.kind == sessionKey {
@@ -96,8 +97,8 @@ func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestI
 	if !r.trusts(principal, caller.account) || (r.externalID != "" && deref(req.ExternalId) != r.externalID) {
 		return nil, &apiError{http.StatusForbidden, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."}
 	}
-	if time.Duration(duration)*time.Second > r.MaxSessionDuration {
-		return nil, badRequest("InvalidParameter.DurationSeconds", "The DurationSeconds exceeds the MaxSessionDuration of the role.")
+	if e := r.checkDuration(duration); e != nil {
+		return nil, e
 	}
 	k := s.issueLocked(r, *req.RoleSessionName, deref(req.SourceIdentity), now, duration)
 	body := new(sts.AssumeRoleResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).SetAssumedRoleUser(k.assumedRoleUser())
@@ -105,6 +106,47 @@ func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestI
 		body.SetSourceIdentity(k.sourceIdentity)
 	}
 	return body, nil
+}
+
+// roleLocked looks a role up by ARN.
+func (s *Server) roleLocked(arn string) (*role, *apiError) {
+	if r := s.roles[arn]; r != nil {
+		return r, nil
+	}
+	return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + arn + "."}
+}
+
+// checkDuration holds DurationSeconds to the role's MaxSessionDuration.
+func (r *role) checkDuration(seconds int64) *apiError {
+	if time.Duration(seconds)*time.Second > r.MaxSessionDuration {
+		return badRequest("InvalidParameter.DurationSeconds", "The DurationSeconds exceeds the MaxSessionDuration of the role.")
+	}
+	return nil
+}
+
+// federatedRole finds the role a federated call (OIDC or SAML) asks for, and checks
+// that its provider exists and that the role trusts it.
+func (s *Server) federatedRole(kind, providerArn string, providerExists bool, roleArn string, duration int64) (*role, *apiError) {
+	if !providerExists {
+		return nil, &apiError{http.StatusNotFound, "EntityNotExist." + kind + "Provider", "The " + kind + " provider does not exist: " + providerArn + "."}
+	}
+	s.mu.Lock()
+	r, e := s.roleLocked(roleArn)
+	s.mu.Unlock()
+	switch {
+	case e != nil:
+		return nil, e
+	case !r.trusted[providerArn]:
+		return nil, authFail("AuthenticationFail.NoPermission", "The role does not trust the "+kind+" provider.")
+	}
+	return r, r.checkDuration(duration)
+}
+
+// issueFederatedSession issues credentials for a federated session of r.
+func (s *Server) issueFederatedSession(r *role, sessionName string, now time.Time, duration int64) *accessKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueLocked(r, sessionName, "", now, duration)
 }
 
 // issueLocked makes new temporary credentials for a session of role r.

@@ -96,10 +96,7 @@ func authFail(code, message string) *apiError {
 }
 
 func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (any, *apiError) {
-	if e := checkPolicy(p); e != nil {
-		return nil, e
-	}
-	duration, e := p.duration()
+	duration, e := p.policyAndDuration()
 	if e != nil {
 		return nil, e
 	}
@@ -111,17 +108,11 @@ func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (
 		return nil, e
 	}
 	s.mu.Lock()
-	provider, r := s.oidc[*req.OIDCProviderArn], s.roles[*req.RoleArn]
+	provider := s.oidc[*req.OIDCProviderArn]
 	s.mu.Unlock()
-	switch {
-	case provider == nil:
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.OIDCProvider", "The OIDC provider does not exist: " + *req.OIDCProviderArn + "."}
-	case r == nil:
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + *req.RoleArn + "."}
-	case !r.trusted[provider.Arn]:
-		return nil, authFail("AuthenticationFail.NoPermission", "The role does not trust the OIDC provider.")
-	case time.Duration(duration)*time.Second > r.MaxSessionDuration:
-		return nil, badRequest("InvalidParameter.DurationSeconds", "The DurationSeconds exceeds the MaxSessionDuration of the role.")
+	r, e := s.federatedRole("OIDC", *req.OIDCProviderArn, provider != nil, *req.RoleArn, duration)
+	if e != nil {
+		return nil, e
 	}
 	claims, e := provider.verify(*req.OIDCToken, now)
 	if e != nil {
@@ -131,9 +122,7 @@ func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (
 	if sessionName == "" {
 		sessionName = "oidc-session"
 	}
-	s.mu.Lock()
-	k := s.issueLocked(r, sessionName, "", now, duration)
-	s.mu.Unlock()
+	k := s.issueFederatedSession(r, sessionName, now, duration)
 	info := new(sts.AssumeRoleWithOIDCResponseBodyOIDCTokenInfo).SetIssuer(claims.Issuer).SetSubject(claims.Subject).
 		SetClientIds(strings.Join(claims.Audience, ",")).SetVerificationInfo("Success")
 	if claims.Expiry != nil {

@@ -7,7 +7,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"math/big"
-	"net/http"
 	"strings"
 	"time"
 
@@ -265,10 +264,7 @@ func oneOf(v string, set []string) bool {
 }
 
 func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (any, *apiError) {
-	if e := checkPolicy(p); e != nil {
-		return nil, e
-	}
-	duration, e := p.duration()
+	duration, e := p.policyAndDuration()
 	if e != nil {
 		return nil, e
 	}
@@ -280,17 +276,11 @@ func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (
 		return nil, e
 	}
 	s.mu.Lock()
-	provider, r := s.samlProviders[*req.SAMLProviderArn], s.roles[*req.RoleArn]
+	provider := s.samlProviders[*req.SAMLProviderArn]
 	s.mu.Unlock()
-	switch {
-	case provider == nil:
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.SAMLProvider", "The SAML provider does not exist: " + *req.SAMLProviderArn + "."}
-	case r == nil:
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + *req.RoleArn + "."}
-	case !r.trusted[provider.Arn]:
-		return nil, authFail("AuthenticationFail.NoPermission", "The role does not trust the SAML provider.")
-	case time.Duration(duration)*time.Second > r.MaxSessionDuration:
-		return nil, badRequest("InvalidParameter.DurationSeconds", "The DurationSeconds exceeds the MaxSessionDuration of the role.")
+	r, e := s.federatedRole("SAML", *req.SAMLProviderArn, provider != nil, *req.RoleArn, duration)
+	if e != nil {
+		return nil, e
 	}
 	claims, e := provider.verify(*req.SAMLAssertion, now)
 	if e != nil {
@@ -303,9 +293,7 @@ func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (
 	if sessionName == "" {
 		sessionName = claims.subject
 	}
-	s.mu.Lock()
-	k := s.issueLocked(r, sessionName, "", now, duration)
-	s.mu.Unlock()
+	k := s.issueFederatedSession(r, sessionName, now, duration)
 	info := new(sts.AssumeRoleWithSAMLResponseBodySAMLAssertionInfo).SetIssuer(claims.issuer).SetSubject(claims.subject).
 		SetSubjectType(claims.subjectType).SetRecipient(claims.recipient)
 	return new(sts.AssumeRoleWithSAMLResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).
