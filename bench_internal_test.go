@@ -31,8 +31,7 @@ func BenchmarkSignACS3(b *testing.B) {
 	cred, _ := c.creds.get(b.Context())
 	b.ReportAllocs()
 	for b.Loop() {
-		var tsBuf [len(ExpirationLayout)]byte
-		ts := string(c.now().UTC().AppendFormat(tsBuf[:0], ExpirationLayout))
+		ts := c.timestamp()
 		var buf [16]signer.Param
 		c.signACS3(opAssumeRole, benchParams, nil, cred, ts, c.nonce(), buf[:0])
 	}
@@ -45,8 +44,7 @@ func BenchmarkSignV1(b *testing.B) {
 	cred, _ := c.creds.get(b.Context())
 	b.ReportAllocs()
 	for b.Loop() {
-		var tsBuf [len(ExpirationLayout)]byte
-		ts := string(c.now().UTC().AppendFormat(tsBuf[:0], ExpirationLayout))
+		ts := c.timestamp()
 		c.rpcQuery(opAssumeRole, benchParams, ts, c.nonce(), cred)
 	}
 }

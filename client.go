@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -48,6 +49,7 @@ type Client struct {
 	retry            RetryPolicy
 	logger           *slog.Logger // nil: no logging
 	now              func() time.Time
+	lastStamp        atomic.Pointer[stamp] // the last timestamp signed, see timestamp
 	nonce            func() string
 	readTimeout      time.Duration // per attempt; 0: none
 	globalQueries    []signer.Param
