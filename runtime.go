@@ -34,20 +34,31 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 		return s, nil
 	}
 	r := runtime
-	for field, set := range map[string]bool{
-		"IgnoreSSL":     deref(r.IgnoreSSL),
-		"Key":           r.Key != nil,
-		"Cert":          r.Cert != nil,
-		"Ca":            r.Ca != nil,
-		"LocalAddr":     r.LocalAddr != nil,
-		"MaxIdleConns":  r.MaxIdleConns != nil,
-		"Socks5Proxy":   r.Socks5Proxy != nil,
-		"Socks5NetWork": r.Socks5NetWork != nil,
-		"IdleTimeout":   r.IdleTimeout != nil,
-		"KeepAlive":     r.KeepAlive != nil && !*r.KeepAlive,
+	for _, f := range [...]struct {
+		name string
+		set  bool
+	}{
+		{"IgnoreSSL", deref(r.IgnoreSSL)},
+		{"Key", r.Key != nil},
+		{"Cert", r.Cert != nil},
+		{"Ca", r.Ca != nil},
+		{"LocalAddr", r.LocalAddr != nil},
+		{"MaxIdleConns", r.MaxIdleConns != nil},
+		{"Socks5Proxy", r.Socks5Proxy != nil},
+		{"Socks5NetWork", r.Socks5NetWork != nil},
+		{"IdleTimeout", r.IdleTimeout != nil},
+		{"KeepAlive", r.KeepAlive != nil && !*r.KeepAlive},
+		{"WebSocketPingInterval", r.WebSocketPingInterval != nil},
+		{"WebSocketPongTimeout", r.WebSocketPongTimeout != nil},
+		{"WebSocketEnableReconnect", r.WebSocketEnableReconnect != nil},
+		{"WebSocketReconnectInterval", r.WebSocketReconnectInterval != nil},
+		{"WebSocketMaxReconnectTimes", r.WebSocketMaxReconnectTimes != nil},
+		{"WebSocketWriteTimeout", r.WebSocketWriteTimeout != nil},
+		{"WebSocketHandshakeTimeout", r.WebSocketHandshakeTimeout != nil},
+		{"WebSocketHandler", r.WebSocketHandler != nil},
 	} {
-		if set {
-			return s, &ValidationError{Field: "RuntimeOptions." + field, Rule: "is not supported per call; set it in Config (TLS and connection settings belong to the client)"}
+		if f.set {
+			return s, &ValidationError{Field: "RuntimeOptions." + f.name, Rule: "is not supported per call; TLS and connection settings belong to the client's Config, and STS has no WebSocket API"}
 		}
 	}
 	if r.Autoretry != nil && !*r.Autoretry {
