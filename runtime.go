@@ -113,7 +113,8 @@ func withCallSettings(ctx context.Context, s *callSettings) context.Context {
 	if s.proxy == nil && s.connectTimeout == 0 {
 		return ctx
 	}
-	return context.WithValue(ctx, callKey{}, s)
+	cs := *s // a copy, so that s itself need not live on the heap
+	return context.WithValue(ctx, callKey{}, &cs)
 }
 
 func callSettingsFrom(ctx context.Context) *callSettings {

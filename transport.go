@@ -55,7 +55,10 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 // attemptOnce sends the request once, with a fresh timestamp and nonce, and decodes
 // the answer.
 func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []signer.Param, s *callSettings, cred credential, attempt int) (*Response[B], error) {
-	start := time.Now()
+	var start time.Time
+	if c.logger != nil {
+		start = time.Now()
+	}
 	if s.readTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.readTimeout)
