@@ -43,7 +43,7 @@ func requireOfficialCode(t *testing.T, err error, code string, status int) {
 	require.Equal(t, status, tea.IntValue(sdkErr.StatusCode))
 }
 
-var signatures = []string{"", "v2"}
+var signatures = []string{"", "ACS3-HMAC-SM3", "v2"}
 
 // TestOfficialClientAgainstFake proves the fake faithful: the official SDK's own
 // requests verify, with its default ACS3 signature and with V1, as a RAM user and with
