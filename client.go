@@ -55,7 +55,6 @@ type Client struct {
 	globalQueries    []signer.Param
 	globalHeaders    []signer.Param
 	maxBodyBytes     int64
-	connectTimeout   time.Duration
 }
 
 // roundTrip sends req. The client's own transport is called directly: STS never
