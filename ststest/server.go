@@ -20,6 +20,7 @@ package ststest
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,8 +43,9 @@ type Server struct {
 	// URL is the base URL, http://127.0.0.1:<port>.
 	URL string
 
-	srv *httptest.Server
-	now func() time.Time
+	srv  *httptest.Server
+	now  func() time.Time
+	addr string // from WithAddress; empty for a random loopback port
 
 	mu            sync.Mutex               // guards everything below
 	accounts      map[string]bool          // account IDs
@@ -70,6 +72,12 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
+// WithAddress makes the server listen on addr (host:port) instead of a random
+// loopback port; for running the fake standalone (sts serve).
+func WithAddress(addr string) Option {
+	return func(s *Server) { s.addr = addr }
+}
+
 // NewServer starts a fake STS with a ready fixture: account DefaultAccountID, a RAM
 // user with an AccessKey pair (User), and a role that trusts that user (Role).
 func NewServer(opts ...Option) *Server {
@@ -90,7 +98,14 @@ func NewServer(opts ...Option) *Server {
 	s.AddAccount(DefaultAccountID)
 	s.user = s.AddUser(DefaultAccountID, "test-user")
 	s.roleInfo = s.AddRole(DefaultAccountID, "test-role", TrustPrincipal(s.user.Arn))
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if s.addr != "" {
+		l, err := net.Listen("tcp", s.addr)
+		mustf(err == nil, "listening on %s: %v", s.addr, err)
+		s.srv.Listener.Close()
+		s.srv.Listener = l
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
