@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/pem"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/stretchr/testify/require"
@@ -86,4 +88,27 @@ func TestDebugLogging(t *testing.T) {
 	_, err = newTestClient(t, rs.config(), sts.WithLogger(quiet)).GetCallerIdentity()
 	require.NoError(t, err)
 	require.Empty(t, logs.String(), "nothing below the handler's level")
+}
+
+func TestCloseIdleConnections(t *testing.T) {
+	var closed atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(recorded(t, "get_caller_identity.json"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := newTestClient(t, &sts.Config{AccessKeyId: dara.String(testKeyID), AccessKeySecret: dara.String(testSecret),
+		Endpoint: dara.String(srv.Listener.Addr().String()), Protocol: dara.String("HTTP")})
+	_, err := c.GetCallerIdentity()
+	require.NoError(t, err)
+	require.Zero(t, closed.Load(), "the connection is kept alive")
+	c.CloseIdleConnections()
+	require.Eventually(t, func() bool { return closed.Load() == 1 }, 2*time.Second, time.Millisecond)
+	_, err = c.GetCallerIdentity()
+	require.NoError(t, err, "the client stays usable")
 }
