@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -234,19 +233,27 @@ func mergeParams(a, b, c []signer.Param) []signer.Param {
 	case len(b) == 0 && len(c) == 0:
 		return a
 	}
+	lists := [3][]signer.Param{a, b, c}
 	out := make([]signer.Param, 0, len(a)+len(b)+len(c))
-	out = append(append(append(out, a...), b...), c...)
-	slices.SortStableFunc(out, func(x, y signer.Param) int { return strings.Compare(x.Name, y.Name) })
-	// Keep the last of each run of equal names.
-	n := 0
-	for i, p := range out {
-		if i+1 < len(out) && out[i+1].Name == p.Name {
-			continue
+	for {
+		// The smallest name at the head of any list; the last list holding it wins.
+		pick := -1
+		for i, l := range lists {
+			if len(l) > 0 && (pick < 0 || l[0].Name <= lists[pick][0].Name) {
+				pick = i
+			}
 		}
-		out[n] = p
-		n++
+		if pick < 0 {
+			return out
+		}
+		p := lists[pick][0]
+		for i, l := range lists {
+			if len(l) > 0 && l[0].Name == p.Name {
+				lists[i] = l[1:]
+			}
+		}
+		out = append(out, p)
 	}
-	return out[:n]
 }
 
 // transportError wraps a failed exchange, dropping the URL that *url.Error prints:
