@@ -42,7 +42,8 @@ var vpcOnlyRegions = map[string]bool{
 //  2. for a region (config.RegionId, else $ALIBABA_CLOUD_STS_REGION) that has an
 //     endpoint of its own, sts.<region>.aliyuncs.com, or sts-vpc.<region>.aliyuncs.com
 //     when config.Network is "vpc" or $ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED is "true";
-//  3. else the central endpoint, sts.aliyuncs.com, which serves every region.
+//  3. else the central endpoint, sts.aliyuncs.com, which serves every region; but
+//     config.Network "vpc" without a region that has a VPC endpoint is an error.
 func ResolveEndpoint(config *Config) (string, error) {
 	return resolveEndpoint(config, os.Getenv)
 }
@@ -58,12 +59,14 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 		}
 		return endpoint, nil
 	}
-	vpc := false
+	// A VPC endpoint asked for in Config must exist; one asked for by the environment
+	// is used where it exists, as credentials-go does.
+	vpc, explicit := false, false
 	switch strings.ToLower(network) {
 	case "", "public":
 		vpc = strings.EqualFold(getenv(EnvVPCEndpointEnabled), "true")
 	case "vpc":
-		vpc = true
+		vpc, explicit = true, true
 	default:
 		return "", &ValidationError{Field: "Config.Network", Rule: `must be "vpc" or "public"`}
 	}
@@ -77,9 +80,9 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 		return "sts-vpc." + region + ".aliyuncs.com", nil
 	case regionalRegions[region]:
 		return "sts." + region + ".aliyuncs.com", nil
-	case vpc && region == "":
-		return "", &ValidationError{Field: "Config.RegionId", Rule: "must name a region when the VPC endpoint is asked for"}
-	case vpc:
+	case explicit && region == "":
+		return "", &ValidationError{Field: "Config.RegionId", Rule: "must name a region when Network is vpc"}
+	case explicit:
 		return "", &ValidationError{Field: "Config.RegionId", Rule: "names a region without a VPC endpoint of STS"}
 	default:
 		return CentralEndpoint, nil

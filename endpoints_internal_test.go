@@ -28,6 +28,8 @@ func TestResolveEndpoint(t *testing.T) {
 		{name: "region without its own endpoint", config: &Config{RegionId: s("cn-wuhan")}, want: "sts.aliyuncs.com"},
 		{name: "vpc-only region", config: &Config{RegionId: s("cn-north-2-gov-1")}, want: "sts-vpc.cn-north-2-gov-1.aliyuncs.com"},
 		{name: "vpc without region", config: &Config{Network: s("vpc")}, wantErr: "Config.RegionId"},
+		{name: "vpc by environment without region", env: map[string]string{EnvVPCEndpointEnabled: "true"}, want: "sts.aliyuncs.com"},
+		{name: "vpc by environment, region without one", config: &Config{RegionId: s("cn-wuhan")}, env: map[string]string{EnvVPCEndpointEnabled: "true"}, want: "sts.aliyuncs.com"},
 		{name: "vpc for a region without one", config: &Config{RegionId: s("cn-wuhan"), Network: s("vpc")}, wantErr: "Config.RegionId"},
 		{name: "unknown network", config: &Config{Network: s("ipv6")}, wantErr: "Config.Network"},
 	}
