@@ -30,7 +30,9 @@ func TestMergeParams(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Equal(t, tc.want, mergeParams(tc.a, tc.b, tc.c))
+			require.Equal(t, tc.want, mergeParams(nil, tc.a, tc.b, tc.c))
+			var buf [8]signer.Param
+			require.Equal(t, tc.want, mergeParams(buf[:0], tc.a, tc.b, tc.c))
 		})
 	}
 }

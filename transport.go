@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 	if err != nil {
 		return nil, err
 	}
-	params = mergeParams(c.globalQueries, s.queries, params)
+	params = mergeParams(nil, c.globalQueries, s.queries, params)
 	var cred credential
 	if !op.anonymous {
 		if cred, err = c.creds.get(ctx); err != nil {
@@ -93,7 +94,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 func (c *Client) newRequest(ctx context.Context, op operation, params []signer.Param, s *callSettings, cred credential) *http.Request {
 	timestamp := c.timestamp()
 	nonce := c.nonce()
-	extra := mergeParams(c.globalHeaders, s.headers, nil)
+	extra := mergeParams(nil, c.globalHeaders, s.headers, nil)
 
 	// All header values share one backing array: one allocation, not one per header.
 	// Each value is a full slice (len = cap = 1), so appending to one copies it.
@@ -209,7 +210,8 @@ func (c *Client) rpcQuery(op operation, params []signer.Param, timestamp, nonce 
 		}
 	}
 	signer.SortParams(common)
-	all := mergeParams(params, common, nil)
+	var mb [24]signer.Param
+	all := mergeParams(mb[:0], params, common, nil)
 	var qb [1024]byte
 	q := signer.AppendCanonicalQuery(qb[:0], all)
 	if !op.anonymous {
@@ -221,10 +223,10 @@ func (c *Client) rpcQuery(op operation, params []signer.Param, timestamp, nonce 
 	return string(q)
 }
 
-// mergeParams merges sorted parameter lists into one sorted list; where a name is in
-// more than one, the later list's value wins. With nothing to merge it returns the
-// only non-empty list as it is.
-func mergeParams(a, b, c []signer.Param) []signer.Param {
+// mergeParams merges sorted parameter lists into one sorted list, appended to dst;
+// where a name is in more than one, the later list's value wins. With nothing to merge
+// it returns the only non-empty list as it is.
+func mergeParams(dst, a, b, c []signer.Param) []signer.Param {
 	switch {
 	case len(a) == 0 && len(b) == 0:
 		return c
@@ -234,7 +236,7 @@ func mergeParams(a, b, c []signer.Param) []signer.Param {
 		return a
 	}
 	lists := [3][]signer.Param{a, b, c}
-	out := make([]signer.Param, 0, len(a)+len(b)+len(c))
+	out := slices.Grow(dst[:0], len(a)+len(b)+len(c))
 	for {
 		// The smallest name at the head of any list; the last list holding it wins.
 		pick := -1
