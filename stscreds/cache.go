@@ -153,7 +153,7 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 		now := c.elapsed()
 		if now < e.expires {
 			if now >= e.refreshAt {
-				c.refreshInBackground(ctx, now)
+				c.refreshInBackground(ctx, e, now)
 			}
 			return e.creds, nil
 		}
@@ -170,10 +170,12 @@ func (c *Cache) Invalidate() {
 	c.retryAt, c.lastErr, c.failures = 0, nil, 0
 }
 
-func (c *Cache) refreshInBackground(ctx context.Context, now int64) {
+// refreshInBackground starts a refresh of e, unless one is under way, one failed too
+// recently, or e has been replaced meanwhile (by the refresh this caller would start).
+func (c *Cache) refreshInBackground(ctx context.Context, e *entry, now int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.inflight == nil && now >= c.retryAt {
+	if c.inflight == nil && now >= c.retryAt && c.value.Load() == e {
 		c.startLocked(ctx)
 	}
 }
