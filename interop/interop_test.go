@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	official "github.com/alibabacloud-go/sts-20150401/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
@@ -16,15 +15,7 @@ import (
 // officialClient builds the official SDK's client, unchanged, for the fake server.
 func officialClient(t testing.TB, srv *ststest.Server, id, secret, token, algorithm string) *official.Client {
 	t.Helper()
-	cfg := &openapi.Config{
-		AccessKeyId:     dara.String(id),
-		AccessKeySecret: dara.String(secret),
-		Endpoint:        dara.String(srv.Endpoint()),
-		Protocol:        dara.String("HTTP"),
-	}
-	if token != "" {
-		cfg.SecurityToken = dara.String(token)
-	}
+	cfg := srv.ConfigFor(id, secret, token) // sts.Config is darabonba-openapi's Config
 	if algorithm != "" {
 		cfg.SignatureAlgorithm = dara.String(algorithm)
 	}
