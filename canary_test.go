@@ -3,6 +3,7 @@ package sts_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,6 +60,10 @@ func TestNoSecretLeaks(t *testing.T) {
 		"502 echoing html":    echo(502, "text/html", func(s string) string { return "<html><pre>" + s + "</pre></html>" }),
 		"200 echoing garbage": echo(200, "text/plain", func(s string) string { return "not json " + s }),
 		"200 with code":       echo(200, "application/json", jsonMessage("InvalidSecurityToken.Expired")),
+		"400 echoing into every field": echo(400, "application/json", func(s string) string {
+			q, _ := json.Marshal(s)
+			return fmt.Sprintf(`{"Code":%s,"Message":%s,"RequestId":%s,"HostId":%s,"Recommend":%s,"AccessDeniedDetail":{"AuthAction":%s,"EncodedDiagnosticMessage":%s}}`, q, q, q, q, q, q, q)
+		}),
 		"too large": func(w http.ResponseWriter, r *http.Request) {
 			w.Write(bytes.Repeat([]byte(canaryToken), sts.MaxResponseBytes/10))
 		},

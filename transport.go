@@ -43,7 +43,8 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 			return nil, err
 		}
 		var retryAfter time.Duration
-		if se := (*ServiceError)(nil); errors.As(err, &se) {
+		var se *ServiceError
+		if errors.As(err, &se) {
 			retryAfter = se.RetryAfter
 		}
 		if !sleep(ctx, s.backoff.delay(attempt, retryAfter)) {
@@ -361,13 +362,13 @@ func serviceError(op operation, resp *http.Response, body []byte, requestID stri
 		if len(body) > 0 {
 			msg += ": " + excerpt(body, scrub)
 		}
-		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID, Message: msg, RetryAfter: retryAfter(resp.Header)}
+		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID), Message: msg, RetryAfter: retryAfter(resp.Header)}
 	}
 	se := &ServiceError{
 		Action:     op.action,
 		StatusCode: resp.StatusCode,
 		Code:       eb.Code,
-		Message:    scrub(eb.Message),
+		Message:    eb.Message,
 		RequestId:  eb.RequestId,
 		HostId:     eb.HostId,
 		Recommend:  eb.Recommend,
@@ -376,11 +377,18 @@ func serviceError(op operation, resp *http.Response, body []byte, requestID stri
 	if se.RequestId == "" {
 		se.RequestId = requestID
 	}
+	fields := []*string{&se.Code, &se.Message, &se.RequestId, &se.HostId, &se.Recommend}
 	if len(eb.AccessDeniedDetail) > 0 {
 		var d AccessDeniedDetail
 		if json.Unmarshal(eb.AccessDeniedDetail, &d) == nil {
 			se.AccessDeniedDetail = &d
+			fields = append(fields, &d.AuthAction, &d.AuthPrincipalType, &d.AuthPrincipalOwnerId,
+				&d.AuthPrincipalDisplayName, &d.PolicyType, &d.NoPermissionType, &d.EncodedDiagnosticMessage)
 		}
+	}
+	// Whatever answered may have echoed the request: no field may carry its secrets.
+	for _, f := range fields {
+		*f = scrub(*f)
 	}
 	return se
 }
