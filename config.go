@@ -166,10 +166,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 // refuseUnsupported names the first Config field set that this client does not
 // honour, rather than ignoring it.
 func refuseUnsupported(config *Config, ownHTTPClient bool) error {
-	refused := []struct {
-		field, why string
-		set        bool
-	}{
+	if err := firstSet("Config.", []unsupported{
 		{"BearerToken", "bearer tokens cannot sign STS requests", config.BearerToken != nil},
 		{"Suffix", "STS endpoints have no suffix; set Endpoint", config.Suffix != nil},
 		{"EndpointType", "set Endpoint or Network", config.EndpointType != nil},
@@ -180,29 +177,36 @@ func refuseUnsupported(config *Config, ownHTTPClient bool) error {
 		{"RetryOptions", "use WithRetryPolicy or RuntimeOptions", config.RetryOptions != nil},
 		{"HttpClient", "use WithHTTPClient", config.HttpClient != nil},
 		{"Method", `STS takes "POST"`, config.Method != nil && !strings.EqualFold(*config.Method, "POST")},
+	}); err != nil || !ownHTTPClient {
+		return err
 	}
-	if ownHTTPClient {
-		why := "belongs to the *http.Client given with WithHTTPClient"
-		refused = append(refused, []struct {
-			field, why string
-			set        bool
-		}{
-			{"HttpProxy", why, config.HttpProxy != nil},
-			{"HttpsProxy", why, config.HttpsProxy != nil},
-			{"NoProxy", why, config.NoProxy != nil},
-			{"MaxIdleConns", why, config.MaxIdleConns != nil},
-			{"ConnectTimeout", why, config.ConnectTimeout != nil},
-			{"IdleTimeout", why, config.IdleTimeout != nil},
-			{"Ca", why, config.Ca != nil},
-			{"Cert", why, config.Cert != nil},
-			{"Key", why, config.Key != nil},
-			{"TlsMinVersion", why, config.TlsMinVersion != nil},
-			{"DisableHttp2", why, config.DisableHttp2 != nil},
-		}...)
-	}
-	for _, r := range refused {
-		if r.set {
-			return &ValidationError{Field: "Config." + r.field, Rule: "is not supported: " + r.why}
+	const why = "belongs to the *http.Client given with WithHTTPClient"
+	return firstSet("Config.", []unsupported{
+		{"HttpProxy", why, config.HttpProxy != nil},
+		{"HttpsProxy", why, config.HttpsProxy != nil},
+		{"NoProxy", why, config.NoProxy != nil},
+		{"MaxIdleConns", why, config.MaxIdleConns != nil},
+		{"ConnectTimeout", why, config.ConnectTimeout != nil},
+		{"IdleTimeout", why, config.IdleTimeout != nil},
+		{"Ca", why, config.Ca != nil},
+		{"Cert", why, config.Cert != nil},
+		{"Key", why, config.Key != nil},
+		{"TlsMinVersion", why, config.TlsMinVersion != nil},
+		{"DisableHttp2", why, config.DisableHttp2 != nil},
+	})
+}
+
+// unsupported is a setting the client cannot honour, and whether it is set.
+type unsupported struct {
+	field, why string
+	set        bool
+}
+
+// firstSet refuses the first of fields that is set, naming it.
+func firstSet(prefix string, fields []unsupported) error {
+	for _, f := range fields {
+		if f.set {
+			return &ValidationError{Field: prefix + f.field, Rule: "is not supported: " + f.why}
 		}
 	}
 	return nil
@@ -327,16 +331,15 @@ func newTransport(config *Config) (*http.Transport, error) {
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     !deref(config.DisableHttp2),
 	}
-	proxy := http.ProxyFromEnvironment
-	if config.HttpProxy != nil || config.HttpsProxy != nil || config.NoProxy != nil {
-		f := (&httpproxy.Config{HTTPProxy: deref(config.HttpProxy), HTTPSProxy: deref(config.HttpsProxy), NoProxy: deref(config.NoProxy)}).ProxyFunc()
-		proxy = func(r *http.Request) (*url.URL, error) { return f(r.URL) }
-	}
+	configured := proxyFunc(config.HttpProxy, config.HttpsProxy, config.NoProxy)
 	t.Proxy = func(r *http.Request) (*url.URL, error) {
 		if s := callSettingsFrom(r.Context()); s != nil && s.proxy != nil {
 			return s.proxy(r.URL)
 		}
-		return proxy(r)
+		if configured != nil {
+			return configured(r.URL)
+		}
+		return http.ProxyFromEnvironment(r)
 	}
 	tc, err := tlsConfig(config)
 	if err != nil {
@@ -344,6 +347,15 @@ func newTransport(config *Config) (*http.Transport, error) {
 	}
 	t.TLSClientConfig = tc
 	return t, nil
+}
+
+// proxyFunc chooses a proxy per URL from HTTP_PROXY/HTTPS_PROXY/NO_PROXY-style
+// settings, as net/http does from the environment; nil when none is set.
+func proxyFunc(httpProxy, httpsProxy, noProxy *string) func(*url.URL) (*url.URL, error) {
+	if httpProxy == nil && httpsProxy == nil && noProxy == nil {
+		return nil
+	}
+	return (&httpproxy.Config{HTTPProxy: deref(httpProxy), HTTPSProxy: deref(httpsProxy), NoProxy: deref(noProxy)}).ProxyFunc()
 }
 
 func tlsConfig(config *Config) (*tls.Config, error) {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/http/httpproxy"
-
 	"github.com/stsgo/sts/internal/signer"
 )
 
@@ -34,32 +32,29 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 		return s, nil
 	}
 	r := runtime
-	for _, f := range [...]struct {
-		name string
-		set  bool
-	}{
-		{"IgnoreSSL", deref(r.IgnoreSSL)},
-		{"Key", r.Key != nil},
-		{"Cert", r.Cert != nil},
-		{"Ca", r.Ca != nil},
-		{"LocalAddr", r.LocalAddr != nil},
-		{"MaxIdleConns", r.MaxIdleConns != nil},
-		{"Socks5Proxy", r.Socks5Proxy != nil},
-		{"Socks5NetWork", r.Socks5NetWork != nil},
-		{"IdleTimeout", r.IdleTimeout != nil},
-		{"KeepAlive", r.KeepAlive != nil && !*r.KeepAlive},
-		{"WebSocketPingInterval", r.WebSocketPingInterval != nil},
-		{"WebSocketPongTimeout", r.WebSocketPongTimeout != nil},
-		{"WebSocketEnableReconnect", r.WebSocketEnableReconnect != nil},
-		{"WebSocketReconnectInterval", r.WebSocketReconnectInterval != nil},
-		{"WebSocketMaxReconnectTimes", r.WebSocketMaxReconnectTimes != nil},
-		{"WebSocketWriteTimeout", r.WebSocketWriteTimeout != nil},
-		{"WebSocketHandshakeTimeout", r.WebSocketHandshakeTimeout != nil},
-		{"WebSocketHandler", r.WebSocketHandler != nil},
-	} {
-		if f.set {
-			return s, &ValidationError{Field: "RuntimeOptions." + f.name, Rule: "is not supported per call; TLS and connection settings belong to the client's Config, and STS has no WebSocket API"}
-		}
+	const perClient = "per call; TLS and connection settings belong to the client's Config"
+	const noWebSocket = "STS has no WebSocket API"
+	if err := firstSet("RuntimeOptions.", []unsupported{
+		{"IgnoreSSL", perClient, deref(r.IgnoreSSL)},
+		{"Key", perClient, r.Key != nil},
+		{"Cert", perClient, r.Cert != nil},
+		{"Ca", perClient, r.Ca != nil},
+		{"LocalAddr", perClient, r.LocalAddr != nil},
+		{"MaxIdleConns", perClient, r.MaxIdleConns != nil},
+		{"Socks5Proxy", perClient, r.Socks5Proxy != nil},
+		{"Socks5NetWork", perClient, r.Socks5NetWork != nil},
+		{"IdleTimeout", perClient, r.IdleTimeout != nil},
+		{"KeepAlive", perClient, r.KeepAlive != nil && !*r.KeepAlive},
+		{"WebSocketPingInterval", noWebSocket, r.WebSocketPingInterval != nil},
+		{"WebSocketPongTimeout", noWebSocket, r.WebSocketPongTimeout != nil},
+		{"WebSocketEnableReconnect", noWebSocket, r.WebSocketEnableReconnect != nil},
+		{"WebSocketReconnectInterval", noWebSocket, r.WebSocketReconnectInterval != nil},
+		{"WebSocketMaxReconnectTimes", noWebSocket, r.WebSocketMaxReconnectTimes != nil},
+		{"WebSocketWriteTimeout", noWebSocket, r.WebSocketWriteTimeout != nil},
+		{"WebSocketHandshakeTimeout", noWebSocket, r.WebSocketHandshakeTimeout != nil},
+		{"WebSocketHandler", noWebSocket, r.WebSocketHandler != nil},
+	}); err != nil {
+		return s, err
 	}
 	if r.Autoretry != nil && !*r.Autoretry {
 		s.attempts = 1
@@ -90,9 +85,7 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 	if r.ConnectTimeout != nil {
 		s.connectTimeout = time.Duration(*r.ConnectTimeout) * time.Millisecond
 	}
-	if r.HttpProxy != nil || r.HttpsProxy != nil || r.NoProxy != nil {
-		s.proxy = (&httpproxy.Config{HTTPProxy: deref(r.HttpProxy), HTTPSProxy: deref(r.HttpsProxy), NoProxy: deref(r.NoProxy)}).ProxyFunc()
-	}
+	s.proxy = proxyFunc(r.HttpProxy, r.HttpsProxy, r.NoProxy)
 	if e := r.ExtendsParameters; e != nil {
 		var err error
 		if s.headers, err = headerParams("RuntimeOptions.ExtendsParameters.Headers", e.Headers); err != nil {
