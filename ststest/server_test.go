@@ -3,6 +3,7 @@ package ststest_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,4 +290,30 @@ func TestFaults(t *testing.T) {
 	}
 	require.Contains(t, codes, "Throttling.User")
 	require.Contains(t, codes, "Dropped")
+}
+
+// TestV1SignatureMismatchQuotesStringToSign checks that a V1 signature that does not
+// match is answered as real STS answers it: the message ends with the string to sign
+// the server computed, which official clients read to diagnose a wrong secret. The
+// ACS3 message stays as it is.
+func TestV1SignatureMismatchQuotesStringToSign(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	wrong := func() *sts.Config { return srv.ConfigFor(srv.User().AccessKeyId, "wrong-secret", "") }
+	c := clientFor(t, srv, wrong(), "v2", sts.WithNonceSource(func() string { return "the-nonce" }))
+	_, err := c.GetCallerIdentity()
+	requireCode(t, err, 400, "SignatureDoesNotMatch")
+	var se *sts.ServiceError
+	require.ErrorAs(t, err, &se)
+	const marker = " server string to sign is:"
+	_, stringToSign, found := strings.Cut(se.Message, marker)
+	require.True(t, found, se.Message)
+	require.True(t, strings.HasPrefix(stringToSign, "POST&%2F&AccessKeyId%3D"+srv.User().AccessKeyId+"%26Action%3DGetCallerIdentity%26"), stringToSign)
+	require.Contains(t, stringToSign, "SignatureNonce%3Dthe-nonce")
+	require.NotContains(t, stringToSign, "Signature%3D", "the signature itself is not signed")
+
+	c = clientFor(t, srv, wrong(), "")
+	_, err = c.GetCallerIdentity()
+	requireCode(t, err, 400, "SignatureDoesNotMatch")
+	require.NotContains(t, err.Error(), marker)
 }

@@ -20,6 +20,10 @@ type signedRequest struct {
 	// sign computes the signature the request should carry, given the key's secret.
 	sign      func(secret string) []byte
 	signature []byte
+	// stringToSign is what a V1 signature signs; real STS quotes it when a V1
+	// signature does not match, and official clients read it to tell a wrong secret
+	// from a wrong string to sign.
+	stringToSign string
 }
 
 // authenticate verifies a signed request and returns the key that signed it. The
@@ -59,7 +63,11 @@ func (s *Server) authenticate(r *http.Request, p params, body []byte, now time.T
 		return nil, &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
 	}
 	if !hmac.Equal(sr.sign(key.secret), sr.signature) {
-		return nil, badRequest("SignatureDoesNotMatch", "Specified signature is not matched with our calculation.")
+		msg := "Specified signature is not matched with our calculation."
+		if sr.stringToSign != "" {
+			msg += " server string to sign is:" + sr.stringToSign
+		}
+		return nil, badRequest("SignatureDoesNotMatch", msg)
 	}
 	if key.kind == sessionKey {
 		switch {
@@ -162,12 +170,13 @@ func parseV1(r *http.Request, p params) (*signedRequest, *apiError) {
 	}
 	canonicalQuery := signer.AppendCanonicalQuery(nil, sortedParams(r.Form, "Signature"))
 	return &signedRequest{
-		algorithm: signer.HMACSHA1,
-		keyID:     p["AccessKeyId"],
-		nonce:     p["SignatureNonce"],
-		timestamp: p["Timestamp"],
-		token:     p["SecurityToken"],
-		signature: []byte(p["Signature"]),
+		algorithm:    signer.HMACSHA1,
+		keyID:        p["AccessKeyId"],
+		nonce:        p["SignatureNonce"],
+		timestamp:    p["Timestamp"],
+		token:        p["SecurityToken"],
+		signature:    []byte(p["Signature"]),
+		stringToSign: string(signer.AppendV1StringToSign(nil, r.Method, canonicalQuery)),
 		sign: func(secret string) []byte {
 			return signer.AppendV1Signature(nil, r.Method, canonicalQuery, secret)
 		},
