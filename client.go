@@ -51,7 +51,7 @@ type Client struct {
 	now              func() time.Time
 	lastStamp        atomic.Pointer[stamp] // the last timestamp signed, see timestamp
 	nonce            func() string
-	readTimeout      time.Duration // per attempt; 0: none
+	readTimeout      time.Duration // per attempt
 	globalQueries    []signer.Param
 	globalHeaders    []signer.Param
 	maxBodyBytes     int64
@@ -101,7 +101,8 @@ func (c *Client) AssumeRole(request *AssumeRoleRequest) (*AssumeRoleResponse, er
 // AssumeRoleWithOptions is AssumeRole with per-call runtime options; nil means the
 // client's defaults. Honoured: Autoretry (false sends once), MaxAttempts,
 // BackoffPolicy ("no", "fixed", "random" or "exponential") and BackoffPeriod (seconds,
-// as in tea), ReadTimeout and ConnectTimeout (milliseconds), HttpProxy, HttpsProxy,
+// as in tea), ReadTimeout and ConnectTimeout (milliseconds; zero or less means the
+// client's, as in Config), HttpProxy, HttpsProxy,
 // NoProxy, and ExtendsParameters (extra headers and query parameters, signed). Any
 // other field that is set is refused with a *ValidationError.
 func (c *Client) AssumeRoleWithOptions(request *AssumeRoleRequest, runtime *RuntimeOptions) (*AssumeRoleResponse, error) {

@@ -97,7 +97,8 @@ func randomNonce() string {
 // ("HTTPS", or "HTTP" for loopback endpoints or with WithInsecureHTTP),
 // SignatureAlgorithm ("ACS3-HMAC-SHA256", the default; "ACS3-HMAC-SM3"; "v2" for the
 // V1 RPC signature, HMAC-SHA1), Method ("POST"), UserAgent (appended),
-// ConnectTimeout, ReadTimeout and IdleTimeout (milliseconds), HttpProxy, HttpsProxy,
+// ConnectTimeout, ReadTimeout and IdleTimeout (milliseconds; zero or less means the
+// default: DefaultConnectTimeout, DefaultReadTimeout, 90 s), HttpProxy, HttpsProxy,
 // NoProxy, MaxIdleConns, Ca, Cert, Key, TlsMinVersion ("TLSv1.2", "TLSv1.3"),
 // DisableHttp2 and GlobalParameters. Every other field that is set is refused with a
 // *ValidationError naming it.

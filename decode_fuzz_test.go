@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzDecode feeds arbitrary bodies and statuses to the response decoder: it must
-// never panic, must return either a body or a *ServiceError, and no error text may
-// carry the call's secret.
+// never panic, must return either a body or a *ServiceError, a body only with all
+// three credentials and a parseable Expiration, and no error text may carry the
+// call's secret.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range []string{
 		`{"RequestId":"r","Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}`,
@@ -34,6 +35,15 @@ func FuzzDecode(f *testing.F) {
 			func(s string) string { return scrub(s, cred, []signer.Param{}) })
 		if (out == nil) == (err == nil) {
 			t.Fatalf("decode returned body %v and error %v", out, err)
+		}
+		if out != nil {
+			c := out.Body.Credentials
+			if c == nil || deref(c.AccessKeyId) == "" || deref(c.AccessKeySecret) == "" || deref(c.SecurityToken) == "" {
+				t.Fatalf("a success without usable credentials: %v", out)
+			}
+			if _, err := c.ExpirationTime(); err != nil {
+				t.Fatalf("a success whose Expiration does not parse: %v", err)
+			}
 		}
 		if err != nil {
 			var se *ServiceError

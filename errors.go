@@ -33,6 +33,10 @@ type ServiceError struct {
 	// RetryAfter is the back-off the service asked for with x-acs-retry-after (or the
 	// older x-ratelimit headers); zero when it asked for none.
 	RetryAfter time.Duration
+
+	// final marks an answer that sending the request again cannot mend, whatever its
+	// status: one larger than the client reads.
+	final bool
 }
 
 // AccessDeniedDetail is the service's account of an authorization failure.
@@ -83,8 +87,11 @@ func (e *ServiceError) Throttling() bool {
 
 // Retryable reports whether the same request may succeed if sent again: throttling,
 // a server error (5xx), or a nonce that happened to be used before (a retry sends a
-// new one). Other client errors (4xx) never are.
+// new one). Other client errors (4xx) never are, nor an answer too large to read.
 func (e *ServiceError) Retryable() bool {
+	if e.final {
+		return false
+	}
 	return e.Throttling() || e.StatusCode >= 500 || e.Code == "SignatureNonceUsed"
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alibabacloud-go/tea/dara"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
@@ -47,6 +48,7 @@ func TestServiceErrors(t *testing.T) {
 			wantCode: "InvalidSecurityToken.Expired", wantStatus: 200, wantReqID: "R200", auth: true},
 		{name: "empty 200", status: 200, body: "", wantCalls: 1, wantStatus: 200, wantReqID: "HDR-REQUEST-ID", wantInMsg: "not STS's JSON"},
 		{name: "body over the limit", status: 200, body: big, wantCalls: 1, wantStatus: 200, wantReqID: "HDR-REQUEST-ID", wantInMsg: "larger than"},
+		{name: "body over the limit on a 503", status: 503, body: big, wantCalls: 1, wantStatus: 503, wantReqID: "HDR-REQUEST-ID", wantInMsg: "larger than"},
 		{name: "unknown role", status: 404, body: `{"RequestId":"R404","Code":"EntityNotExist.Role","Message":"The role not exists: acs:ram::1:role/x"}`,
 			wantCalls: 1, wantCode: "EntityNotExist.Role", wantStatus: 404, wantReqID: "R404"},
 	}
@@ -78,6 +80,80 @@ func TestServiceErrors(t *testing.T) {
 			require.Less(t, len(err.Error()), 600, "an error stays short")
 			require.Contains(t, err.Error(), tc.wantReqID)
 		})
+	}
+}
+
+// TestIncompleteAnswers checks that a 2xx answer without usable credentials (or, for
+// GetCallerIdentity, without an identity) is an error naming what is missing, never a
+// success with empty fields.
+func TestIncompleteAnswers(t *testing.T) {
+	const good = `"AccessKeyId":"STS.id","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"`
+	tests := []struct {
+		name      string
+		body      string
+		identity  bool // GetCallerIdentity rather than AssumeRole
+		wantInMsg string
+		wantReqID string
+	}{
+		{"empty object", `{}`, false, "Credentials", "HDR-REQUEST-ID"},
+		{"null", `null`, false, "Credentials", "HDR-REQUEST-ID"},
+		{"request id only", `{"RequestId":"x"}`, false, "Credentials", "x"},
+		{"empty credentials", `{"RequestId":"x","Credentials":{}}`, false, "Credentials.AccessKeyId", "x"},
+		{"no secret", `{"RequestId":"x","Credentials":{"AccessKeyId":"STS.id","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}`, false, "Credentials.AccessKeySecret", "x"},
+		{"no token", `{"RequestId":"x","Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"s","Expiration":"2030-01-01T00:00:00Z"}}`, false, "Credentials.SecurityToken", "x"},
+		{"no expiration", `{"RequestId":"x","Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"s","SecurityToken":"t"}}`, false, "Credentials.Expiration", "x"},
+		{"unparseable expiration", `{"RequestId":"x","Credentials":{"AccessKeyId":"STS.id","AccessKeySecret":"s","SecurityToken":"t","Expiration":"tomorrow"}}`, false, "Credentials.Expiration", "x"},
+		{"empty access key id", `{"RequestId":"x","Credentials":{` + strings.Replace(good, `"STS.id"`, `""`, 1) + `}}`, false, "Credentials.AccessKeyId", "x"},
+		{"identity: empty object", `{}`, true, "Arn", "HDR-REQUEST-ID"},
+		{"identity: null", `null`, true, "Arn", "HDR-REQUEST-ID"},
+		{"identity: no type", `{"RequestId":"x","Arn":"acs:ram::1:user/u"}`, true, "IdentityType", "x"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
+				w.Header().Set("x-acs-request-id", "HDR-REQUEST-ID")
+				w.Write([]byte(tc.body))
+			})
+			c := newTestClient(t, rs.config())
+			var err error
+			if tc.identity {
+				var resp *sts.GetCallerIdentityResponse
+				resp, err = c.GetCallerIdentity()
+				require.Nil(t, resp)
+			} else {
+				var resp *sts.AssumeRoleResponse
+				resp, err = c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("alice"))
+				require.Nil(t, resp)
+			}
+			var se *sts.ServiceError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, 200, se.StatusCode)
+			require.Contains(t, se.Message, tc.wantInMsg)
+			require.Equal(t, tc.wantReqID, se.RequestId)
+			require.False(t, se.Retryable())
+			require.EqualValues(t, 1, rs.calls.Load())
+		})
+	}
+}
+
+// TestZeroTimeouts checks that a zero timeout means the client's default in
+// RuntimeOptions as it does in Config, rather than no timeout.
+func TestZeroTimeouts(t *testing.T) {
+	release := make(chan struct{})
+	rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
+		select {
+		case <-release:
+		case <-time.After(5 * time.Second):
+		}
+		w.Write(recorded(t, "get_caller_identity.json"))
+	})
+	defer close(release)
+	cfg := rs.config()
+	cfg.ReadTimeout = dara.Int(50)
+	c := newTestClient(t, cfg, sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
+	for _, rt := range []*sts.RuntimeOptions{nil, new(sts.RuntimeOptions).SetReadTimeout(0), new(sts.RuntimeOptions).SetReadTimeout(-1)} {
+		_, err := c.GetCallerIdentityWithOptions(rt)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "runtime %v", rt)
 	}
 }
 

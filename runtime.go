@@ -79,12 +79,9 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 			return s, &ValidationError{Field: "RuntimeOptions.BackoffPolicy", Rule: `must be "no", "fixed", "random" or "exponential"`}
 		}
 	}
-	if r.ReadTimeout != nil {
-		s.readTimeout = time.Duration(*r.ReadTimeout) * time.Millisecond
-	}
-	if r.ConnectTimeout != nil {
-		s.connectTimeout = time.Duration(*r.ConnectTimeout) * time.Millisecond
-	}
+	// Zero (or less) means the client's setting, as it means the default in Config.
+	s.readTimeout = millis(r.ReadTimeout, c.readTimeout)
+	s.connectTimeout = millis(r.ConnectTimeout, 0)
 	s.proxy = proxyFunc(r.HttpProxy, r.HttpsProxy, r.NoProxy)
 	if e := r.ExtendsParameters; e != nil {
 		var err error

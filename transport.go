@@ -79,7 +79,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
-			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes)}
+			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes), final: true}
 	case err != nil:
 		err = transportError(op, c.endpoint, err)
 	default:
@@ -323,6 +323,15 @@ func decode[B any](op operation, resp *http.Response, body []byte, requestID str
 	if err := json.Unmarshal(body, b); err != nil {
 		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
 			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
+	}
+	if a, ok := any(b).(answer); ok {
+		if field := a.missing(); field != "" {
+			if id := deref(a.GetRequestId()); id != "" {
+				requestID = id
+			}
+			return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID),
+				Message: "the answer has no usable " + field}
+		}
 	}
 	headers := make(map[string]*string, len(resp.Header))
 	for k, v := range resp.Header {
