@@ -49,7 +49,10 @@ type Client struct {
 	retry            RetryPolicy
 	logger           *slog.Logger // nil: no logging
 	now              func() time.Time
-	lastStamp        atomic.Pointer[stamp] // the last timestamp signed, see timestamp
+	lastStamp        atomic.Pointer[stamp]      // the last timestamp signed, see timestamp
+	lastDate         atomic.Pointer[dateSample] // the service's clock, see observeDate
+	signOffset       atomic.Int64               // nanoseconds added to the signed time
+	correctSkew      bool                       // WithClockSkewCorrection
 	nonce            func() string
 	readTimeout      time.Duration // per attempt
 	globalQueries    []signer.Param

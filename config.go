@@ -36,12 +36,13 @@ var defaultUserAgent = "stsgo/" + Version + " (" + runtime.GOOS + "; " + runtime
 type Option func(*options)
 
 type options struct {
-	httpClient   *http.Client
-	logger       *slog.Logger
-	retry        RetryPolicy
-	now          func() time.Time
-	nonce        func() string
-	insecureHTTP bool
+	httpClient     *http.Client
+	logger         *slog.Logger
+	retry          RetryPolicy
+	now            func() time.Time
+	nonce          func() string
+	insecureHTTP   bool
+	skewCorrection bool
 }
 
 // WithHTTPClient makes the client send its requests with hc instead of a client of
@@ -110,7 +111,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 	if config == nil {
 		config = &Config{}
 	}
-	o := options{now: time.Now, nonce: randomNonce}
+	o := options{now: time.Now, nonce: randomNonce, skewCorrection: true}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -127,6 +128,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 		retry:        o.retry.withDefaults(),
 		logger:       o.logger,
 		now:          o.now,
+		correctSkew:  o.skewCorrection,
 		nonce:        o.nonce,
 		readTimeout:  millis(config.ReadTimeout, DefaultReadTimeout),
 		maxBodyBytes: MaxResponseBytes,

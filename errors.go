@@ -33,6 +33,11 @@ type ServiceError struct {
 	// RetryAfter is the back-off the service asked for with x-acs-retry-after (or the
 	// older x-ratelimit headers); zero when it asked for none.
 	RetryAfter time.Duration
+	// ClockSkew is set when the service refused the request's timestamp
+	// (InvalidTimeStamp.Expired): how far the service's clock was ahead of this
+	// machine's (negative: behind), measured from the answer's Date header. A wrong
+	// local clock is the usual cause.
+	ClockSkew time.Duration
 
 	// final marks an answer that sending the request again cannot mend, whatever its
 	// status: one larger than the client reads.
@@ -50,7 +55,9 @@ type AccessDeniedDetail struct {
 	EncodedDiagnosticMessage string `json:"EncodedDiagnosticMessage,omitempty"`
 }
 
-// Error returns "sts: <Action>: <Code>: <Message> (status <n>, request id <id>)".
+// Error returns "sts: <Action>: <Code>: <Message> (status <n>, request id <id>)",
+// followed by how far off this machine's clock is when the service refused a
+// timestamp.
 func (e *ServiceError) Error() string {
 	var b strings.Builder
 	b.WriteString("sts: ")
@@ -70,6 +77,15 @@ func (e *ServiceError) Error() string {
 		b.WriteString(e.RequestId)
 	}
 	b.WriteByte(')')
+	if e.ClockSkew != 0 {
+		b.WriteString("; this machine's clock is ")
+		if e.ClockSkew > 0 {
+			b.WriteString((e.ClockSkew).String() + " behind")
+		} else {
+			b.WriteString((-e.ClockSkew).String() + " ahead of")
+		}
+		b.WriteString(" the service's")
+	}
 	return b.String()
 }
 

@@ -34,23 +34,76 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 		}
 	}
 	ctx = withCallSettings(ctx, &s)
-	for attempt := 1; ; attempt++ {
-		resp, err := attemptOnce[B](ctx, c, op, params, &s, cred, attempt)
+	var m mends
+	for attempt, sent := 1, 1; ; sent++ {
+		resp, err := attemptOnce[B](ctx, c, op, params, &s, cred, sent)
 		if err == nil {
 			return resp, nil
+		}
+		var se *ServiceError
+		errors.As(err, &se)
+		if again, ferr := c.mend(ctx, op, se, &m, &cred); ferr != nil {
+			return nil, ferr
+		} else if again {
+			continue // not an attempt of the retry policy's: the request has changed
 		}
 		if attempt >= s.attempts || !IsRetryable(err) || ctx.Err() != nil {
 			return nil, err
 		}
 		var retryAfter time.Duration
-		var se *ServiceError
-		if errors.As(err, &se) {
+		if se != nil {
 			retryAfter = se.RetryAfter
 		}
 		if !sleep(ctx, s.backoff.delay(attempt, retryAfter)) {
 			return nil, fmt.Errorf("sts: %s: %w while waiting to retry; attempt %d: %w", op.action, ctx.Err(), attempt, err)
 		}
+		attempt++
 	}
+}
+
+// mends records which repairs a call has made; each is made once per call.
+type mends struct{ clock, credential bool }
+
+// mend repairs what a refusal shows to be wrong on this side, and reports whether the
+// request is to be sent again at once:
+//   - a timestamp refused (InvalidTimeStamp.Expired): the error gets the clock offset
+//     measured from the answer; with skew correction on, later requests are signed
+//     with the corrected time;
+//   - credentials the service no longer accepts (an expired token, an unknown key):
+//     when the client's Credential can be invalidated (stscreds caches can), it is,
+//     and the call fetches credentials anew. An error is that fetch's.
+func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *mends, cred *credential) (bool, error) {
+	if se == nil || ctx.Err() != nil {
+		return false, nil
+	}
+	switch se.Code {
+	case "InvalidTimeStamp.Expired":
+		se.ClockSkew = c.ClockOffset()
+		if !c.correctSkew || m.clock || time.Duration(c.signOffset.Load()) == se.ClockSkew {
+			return false, nil
+		}
+		m.clock = true
+		c.signOffset.Store(int64(se.ClockSkew))
+		if c.logger != nil {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "sts: the service refused the request's timestamp; signing with the service's time from now on",
+				slog.String("action", op.action), slog.Duration("clock_offset", se.ClockSkew), slog.String("request_id", se.RequestId))
+		}
+		return true, nil
+	case "InvalidSecurityToken.Expired", "InvalidAccessKeyId.NotFound":
+		inv, ok := c.creds.provider.(interface{ Invalidate() })
+		if op.anonymous || !ok || m.credential {
+			return false, nil
+		}
+		m.credential = true
+		inv.Invalidate()
+		fresh, err := c.creds.get(ctx)
+		if err != nil {
+			return false, fmt.Errorf("sts: %s: the service refused the credentials (%s) and fetching them anew failed: %w", op.action, se.Code, err)
+		}
+		*cred = fresh
+		return true, nil
+	}
+	return false, nil
 }
 
 // attemptOnce sends the request once, with a fresh timestamp and nonce, and decodes
@@ -71,6 +124,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
 		return nil, err
 	}
+	c.observeDate(resp.Header)
 	buf := getBuffer()
 	defer putBuffer(buf)
 	err = readBody(buf, resp, c.maxBodyBytes)
@@ -169,25 +223,6 @@ func (c *Client) signACS3(op operation, params, extra []signer.Param, cred crede
 	sig := signer.AppendACS3Signature(sb[:0], c.algorithm, http.MethodPost, canonicalQuery, signed, c.emptyPayloadHash, cred.accessKeySecret)
 	var ab [512]byte
 	return string(canonicalQuery), string(signer.AppendAuthorization(ab[:0], c.algorithm, cred.accessKeyID, signed, sig)), signed
-}
-
-// stamp is a formatted timestamp and the second it names.
-type stamp struct {
-	unix int64
-	text string
-}
-
-// timestamp returns the current time in the signed layout. Requests in the same second
-// share one formatted string, which saves a busy client a format and an allocation
-// per request.
-func (c *Client) timestamp() string {
-	now := c.now()
-	if st := c.lastStamp.Load(); st != nil && st.unix == now.Unix() {
-		return st.text
-	}
-	st := &stamp{unix: now.Unix(), text: now.UTC().Format(ExpirationLayout)}
-	c.lastStamp.Store(st)
-	return st.text
 }
 
 // rpcQuery returns the query of an RPC-style request: the parameters plus the common

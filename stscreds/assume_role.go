@@ -68,19 +68,26 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 		if err != nil {
 			return Credentials{}, err
 		}
-		return fromResponse(resp.Body.Credentials, name)
+		return fromResponse(resp.Body.Credentials, name, client)
 	})
 	return &AssumeRoleProvider{newCache(p, name, o.Cache)}
 }
 
-// fromResponse converts the Credentials of an STS response.
-func fromResponse(c *sts.Credentials, source string) (Credentials, error) {
+// fromResponse converts the Credentials of an STS response. Expiration is on the
+// service's clock; where the client that fetched them measures how far that clock is
+// from this machine's (as *sts.Client does), Expires is moved onto the local clock, so
+// that a machine whose clock is behind does not keep credentials the service has
+// already let expire.
+func fromResponse(c *sts.Credentials, source string, client any) (Credentials, error) {
 	if c == nil {
 		return Credentials{}, fmt.Errorf("the response carries no Credentials")
 	}
 	expires, err := c.ExpirationTime()
 	if err != nil {
 		return Credentials{}, err
+	}
+	if clock, ok := client.(interface{ ClockOffset() time.Duration }); ok {
+		expires = expires.Add(-clock.ClockOffset())
 	}
 	deref := func(p *string) string {
 		if p == nil {

@@ -89,7 +89,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		if err != nil {
 			return Credentials{}, err
 		}
-		return fromResponse(resp.Body.Credentials, name)
+		return fromResponse(resp.Body.Credentials, name, client)
 	})
 	return &OIDCProvider{newCache(p, name, o.Cache)}
 }

@@ -31,6 +31,8 @@ func (p params) has(name string) bool { _, ok := p[name]; return ok }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
+	// The server's clock, not the machine's: clients measure their skew from it.
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	rec := Request{Time: now, RequestId: newRequestID()}
 	defer func() {
 		s.mu.Lock()
