@@ -27,7 +27,8 @@ type CacheOptions struct {
 	// each failure in a row, up to MaxRetryBackoff. Zero means one second; a zero
 	// MaxRetryBackoff means one minute.
 	RetryBackoff, MaxRetryBackoff time.Duration
-	// Clock replaces time.Now, for tests.
+	// Clock replaces time.Now, for tests. The cache reads only its wall-clock reading,
+	// so a test clock takes the same path as the real one.
 	Clock func() time.Time
 	// Random replaces the source of jitter (uniform in [0, 1)), for tests.
 	Random func() float64
@@ -50,29 +51,29 @@ func (o CacheOptions) withDefaults() CacheOptions {
 	if o.Random == nil {
 		o.Random = rand.Float64
 	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
 	return o
 }
 
-// never is a time on the cache's clock that does not come.
+// never is a time that does not come, for credentials that do not expire.
 const never = math.MaxInt64
 
-// entry is one cached value with the times, on the cache's clock, at which it is to be
-// refreshed and at which it expires.
+// entry is one cached value with the wall-clock times (Unix nanoseconds) at which it is
+// to be refreshed and at which it expires.
 //
-// Reading the clock costs more than the rest of a cached Retrieve, so on the real
-// clock a timer marks the entry stale when its refresh time comes (or a second before
-// it expires, whichever is first), and until then Retrieve reads no clock. On a test
-// clock there is no timer and the entry is stale from the start: every Retrieve
-// compares times.
+// Every Retrieve reads the wall clock and compares. Go's monotonic clock, and so every
+// timer, stands still while a machine sleeps: after a laptop or VM resumes, a cache
+// that trusted it would serve credentials that expired during the suspend. The wall
+// clock moves on, and the credentials' expiry is a wall-clock time.
 type entry struct {
 	creds              Credentials
 	refreshAt, expires int64
-	stale              atomic.Bool
-	timer              *time.Timer
 }
 
 // minWindow is the shortest expiry window: a refresh starts at least this long before
-// expiry, so that a late timer cannot let expired credentials through.
+// expiry, so that callers rarely wait for one.
 const minWindow = time.Second
 
 // refresh is a refresh under way; done closes when creds or err is set.
@@ -89,19 +90,12 @@ type Cache struct {
 	opts     CacheOptions
 	name     string // for credentials-go's provider name
 
-	// The cache's clock: nanoseconds since base. By default it reads the monotonic
-	// clock only, which is cheaper than time.Now and immune to wall-clock jumps.
-	base    time.Time
-	elapsed func() int64
-	wall    func() time.Time
-	timers  bool // whether entries turn stale by timer (the real clock)
-
 	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
 
 	mu       sync.Mutex // guards the fields below
 	inflight *refresh   // the refresh under way, if any
 	failures int        // failed refreshes in a row
-	retryAt  int64      // no refresh starts before this, after a failure
+	retryAt  int64      // no refresh starts before this (Unix nanoseconds), after a failure
 	lastErr  error      // the last failure, while it holds back refreshes
 }
 
@@ -126,31 +120,22 @@ func newCache(p Provider, name string, opts CacheOptions) *Cache {
 		c := inner.cache()
 		p, name = c.provider, c.name
 	}
-	c := &Cache{provider: p, opts: opts.withDefaults(), name: name}
-	if clock := opts.Clock; clock != nil {
-		c.base = clock()
-		c.elapsed = func() int64 { return int64(clock().Sub(c.base)) }
-		c.wall = clock
-	} else {
-		c.base = time.Now()
-		c.elapsed = func() int64 { return int64(time.Since(c.base)) }
-		c.wall = time.Now
-		c.timers = true
-	}
-	return c
+	return &Cache{provider: p, opts: opts.withDefaults(), name: name}
 }
+
+// now reads the cache's clock as wall-clock Unix nanoseconds.
+func (c *Cache) now() int64 { return c.opts.Clock().UnixNano() }
 
 // Retrieve returns valid credentials. A cached value is returned at once, without a
 // lock; inside the expiry window it still is, while a refresh runs in the background.
 // With no valid value the caller waits for the one refresh under way (starting it if
 // needed), or until ctx ends. Expired credentials are never returned.
 func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
-	e := c.value.Load()
-	if e != nil && !e.stale.Load() {
-		return e.creds, nil
-	}
-	if e != nil {
-		now := c.elapsed()
+	if e := c.value.Load(); e != nil {
+		now := c.now()
+		if now < e.refreshAt {
+			return e.creds, nil
+		}
 		if now < e.expires {
 			if now >= e.refreshAt {
 				c.refreshInBackground(ctx, e, now)
@@ -164,7 +149,7 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 // Invalidate drops the cached value and any back-off, so that the next Retrieve
 // refreshes. Use it when the service rejects the credentials.
 func (c *Cache) Invalidate() {
-	c.store(nil)
+	c.value.Store(nil)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.retryAt, c.lastErr, c.failures = 0, nil, 0
@@ -175,7 +160,7 @@ func (c *Cache) Invalidate() {
 func (c *Cache) refreshInBackground(ctx context.Context, e *entry, now int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.inflight == nil && now >= c.retryAt && c.value.Load() == e {
+	if c.inflight == nil && !c.backingOffLocked(now) && c.value.Load() == e {
 		c.startLocked(ctx)
 	}
 }
@@ -186,12 +171,12 @@ func (c *Cache) wait(ctx context.Context) (Credentials, error) {
 	c.mu.Lock()
 	r := c.inflight
 	if r == nil {
-		now := c.elapsed()
+		now := c.now()
 		if e := c.value.Load(); e != nil && now < e.expires { // refreshed meanwhile
 			c.mu.Unlock()
 			return e.creds, nil
 		}
-		if c.lastErr != nil && now < c.retryAt {
+		if c.lastErr != nil && c.backingOffLocked(now) {
 			err := c.lastErr
 			c.mu.Unlock()
 			return Credentials{}, err
@@ -220,7 +205,8 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.RefreshTimeout)
 	creds, err := c.provider.Retrieve(ctx)
 	cancel()
-	wall, now := c.wall(), c.elapsed()
+	wall := c.opts.Clock()
+	now := wall.UnixNano()
 	switch {
 	case err != nil:
 	case creds.AccessKeyId == "" || creds.AccessKeySecret == "":
@@ -231,7 +217,7 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 
 	c.mu.Lock()
 	if err == nil {
-		c.store(c.newEntry(creds, wall, now))
+		c.value.Store(c.newEntry(creds, wall))
 		c.failures, c.retryAt, c.lastErr = 0, 0, nil
 		r.creds = creds
 	} else {
@@ -246,15 +232,15 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 	close(r.done)
 }
 
-// store replaces the cached entry, stopping the old one's timer.
-func (c *Cache) store(e *entry) {
-	if old := c.value.Swap(e); old != nil && old.timer != nil {
-		old.timer.Stop()
-	}
+// backingOffLocked reports whether a refresh may not start yet, after a failure. A
+// wait longer than the longest back-off means the wall clock was set back meanwhile:
+// it no longer holds refreshes back.
+func (c *Cache) backingOffLocked(now int64) bool {
+	return now < c.retryAt && c.retryAt-now <= int64(c.opts.MaxRetryBackoff)
 }
 
-// newEntry places creds on the cache's clock, with a jittered refresh time.
-func (c *Cache) newEntry(creds Credentials, wall time.Time, now int64) *entry {
+// newEntry places creds on the wall clock, with a jittered refresh time.
+func (c *Cache) newEntry(creds Credentials, wall time.Time) *entry {
 	if creds.Expires.IsZero() {
 		return &entry{creds: creds, refreshAt: never, expires: never}
 	}
@@ -264,11 +250,6 @@ func (c *Cache) newEntry(creds Credentials, wall time.Time, now int64) *entry {
 		window = lifetime / 5
 	}
 	window = max(time.Duration(float64(window)*(1-c.opts.JitterFraction*c.opts.Random())), minWindow)
-	e := &entry{creds: creds, refreshAt: now + int64(lifetime-window), expires: now + int64(lifetime)}
-	if staleIn := lifetime - window; c.timers && staleIn > 0 {
-		e.timer = time.AfterFunc(staleIn, func() { e.stale.Store(true) })
-	} else {
-		e.stale.Store(true)
-	}
-	return e
+	expires := creds.Expires.UnixNano()
+	return &entry{creds: creds, refreshAt: expires - int64(window), expires: expires}
 }

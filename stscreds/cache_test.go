@@ -192,9 +192,10 @@ func TestCredentialsString(t *testing.T) {
 	}
 }
 
-// TestRealClockTimers checks the real-clock path, where a timer marks the cached value
-// stale: a window shorter than a second is stretched to one, so a refresh starts a second before expiry.
-func TestRealClockTimers(t *testing.T) {
+// TestRealClockRefresh checks the cache on the real clock: a window shorter than a
+// second is stretched to one, so a refresh starts a second before expiry, and no
+// Retrieve ever returns expired credentials.
+func TestRealClockRefresh(t *testing.T) {
 	var calls atomic.Int32
 	c := stscreds.NewCache(stscreds.ProviderFunc(func(context.Context) (stscreds.Credentials, error) {
 		n := calls.Add(1)
@@ -209,4 +210,56 @@ func TestRealClockTimers(t *testing.T) {
 		require.True(t, time.Now().Before(got.Expires), "never expired")
 		return got.AccessKeyId != first.AccessKeyId
 	}, 3*time.Second, 5*time.Millisecond)
+}
+
+// TestNoExpiredCredentialsAfterSuspend moves the wall clock two hours on at once, as a
+// laptop or VM that resumes from a suspend sees it (Go's monotonic clock, and every
+// timer, stood still meanwhile). The cached credentials have expired: Retrieve must
+// not return them, and fetches new ones. The cache reads only the wall clock, on this
+// test clock as on the real one, so this is the production path.
+func TestNoExpiredCredentialsAfterSuspend(t *testing.T) {
+	var jump atomic.Int64
+	wall := func() time.Time { return time.Now().Add(time.Duration(jump.Load())) }
+	var calls atomic.Int32
+	c := stscreds.NewCache(stscreds.ProviderFunc(func(context.Context) (stscreds.Credentials, error) {
+		n := calls.Add(1)
+		return stscreds.Credentials{AccessKeyId: string(rune('a' + n)), AccessKeySecret: "s", Expires: wall().Add(time.Hour)}, nil
+	}), func(o *stscreds.CacheOptions) { o.Clock = wall })
+	ctx := context.Background()
+	first, err := c.Retrieve(ctx)
+	require.NoError(t, err)
+	again, err := c.Retrieve(ctx)
+	require.NoError(t, err)
+	require.Equal(t, first, again, "cached")
+
+	jump.Store(int64(2 * time.Hour)) // resume
+	got, err := c.Retrieve(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, first.AccessKeyId, got.AccessKeyId, "the expired value is not served")
+	require.True(t, wall().Before(got.Expires))
+	require.EqualValues(t, 2, calls.Load())
+}
+
+// TestClockSetBackDoesNotStallRefresh sets the wall clock back an hour after a failed
+// refresh: the back-off ends by its length, not by a time the clock will take an hour
+// to reach again.
+func TestClockSetBackDoesNotStallRefresh(t *testing.T) {
+	var shift atomic.Int64
+	wall := func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
+	var fail atomic.Bool
+	fail.Store(true)
+	c := stscreds.NewCache(stscreds.ProviderFunc(func(context.Context) (stscreds.Credentials, error) {
+		if fail.Load() {
+			return stscreds.Credentials{}, errors.New("down")
+		}
+		return stscreds.Credentials{AccessKeyId: "id", AccessKeySecret: "s", Expires: wall().Add(time.Hour)}, nil
+	}), func(o *stscreds.CacheOptions) { o.Clock, o.RetryBackoff = wall, 50*time.Millisecond })
+	_, err := c.Retrieve(context.Background())
+	require.ErrorContains(t, err, "down")
+	fail.Store(false)
+	shift.Store(int64(-time.Hour))
+	require.Eventually(t, func() bool {
+		_, err := c.Retrieve(context.Background())
+		return err == nil
+	}, 2*time.Second, 10*time.Millisecond)
 }

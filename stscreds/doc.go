@@ -6,7 +6,13 @@
 // time, shared by every caller, on a context that no single caller's cancel ends; the
 // refresh happens ahead of expiry, in the background, with jitter so that a fleet does
 // not refresh at once; when a refresh fails, still-valid credentials keep being served
-// while it is retried with back-off; expired credentials are never returned.
+// while it is retried with back-off; expired credentials are never returned. Expiry is
+// judged on the wall clock, which, unlike Go's monotonic clock and its timers, keeps
+// moving while a machine sleeps; the service's Expiration is moved onto this machine's
+// clock by the offset the client measured (sts.Client.ClockOffset).
+//
+// When the service refuses credentials that a cache still holds (an expired token, an
+// unknown key), an *sts.Client signing with that cache invalidates it and fetches anew.
 //
 // Every provider here implements credentials-go's credentials.Credential and
 // providers.CredentialsProvider, so it can be given as Config.Credential to this
