@@ -67,7 +67,9 @@ type Server struct {
 type Option func(*Server)
 
 // WithClock makes the server read the time from now, so that tests can move it
-// forward and watch timestamps go stale and credentials expire.
+// forward and watch timestamps go stale and credentials expire, or run it skewed
+// against the client (time.Now().Add(20*time.Minute)). Answers carry the Date of this
+// clock, from which clients measure their skew.
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
