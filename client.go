@@ -53,6 +53,7 @@ type Client struct {
 	lastDate         atomic.Pointer[dateSample] // the service's clock, see observeDate
 	signOffset       atomic.Int64               // nanoseconds added to the signed time
 	correctSkew      bool                       // WithClockSkewCorrection
+	limiter          RateLimiter                // WithRateLimiter; nil: none
 	nonce            func() string
 	readTimeout      time.Duration // per attempt
 	globalQueries    []signer.Param

@@ -43,6 +43,7 @@ type options struct {
 	nonce          func() string
 	insecureHTTP   bool
 	skewCorrection bool
+	limiter        RateLimiter
 }
 
 // WithHTTPClient makes the client send its requests with hc instead of a client of
@@ -129,6 +130,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 		logger:       o.logger,
 		now:          o.now,
 		correctSkew:  o.skewCorrection,
+		limiter:      o.limiter,
 		nonce:        o.nonce,
 		readTimeout:  millis(config.ReadTimeout, DefaultReadTimeout),
 		maxBodyBytes: MaxResponseBytes,

@@ -105,3 +105,15 @@ func fetch(ctx context.Context, p credentials.Credential) (*credentials.Credenti
 		return nil, ctx.Err()
 	}
 }
+
+// AccessKeyId returns the AccessKeyId that the client's next signed call would carry,
+// fetching credentials as that call would; never the secret. stscreds keys the
+// sessions it shares by it, so that credentials issued to one signer are never handed
+// to another.
+func (c *Client) AccessKeyId(ctx context.Context) (string, error) {
+	cred, err := c.creds.get(ctx)
+	if err != nil {
+		return "", fmt.Errorf("sts: %w", err)
+	}
+	return cred.accessKeyID, nil
+}

@@ -109,6 +109,11 @@ func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *me
 // attemptOnce sends the request once, with a fresh timestamp and nonce, and decodes
 // the answer.
 func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []signer.Param, s *callSettings, cred credential, attempt int) (*Response[B], error) {
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return nil, &RateLimitError{Action: op.action, Err: err}
+		}
+	}
 	var start time.Time
 	if c.logger != nil {
 		start = time.Now()

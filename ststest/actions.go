@@ -82,7 +82,7 @@ func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestI
 		return nil, e
 	}
 	if caller.kind == rootKey {
-		return nil, &apiError{http.StatusForbidden, "NoPermission", "Roles may not be assumed by root accounts."}
+		return nil, &apiError{status: http.StatusForbidden, code: "NoPermission", message: "Roles may not be assumed by root accounts."}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,7 +95,7 @@ func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestI
 		principal = caller.role.Arn
 	}
 	if !r.trusts(principal, caller.account) || (r.externalID != "" && deref(req.ExternalId) != r.externalID) {
-		return nil, &apiError{http.StatusForbidden, "NoPermission", "You are not authorized to do this action. You should be authorized by RAM."}
+		return nil, &apiError{status: http.StatusForbidden, code: "NoPermission", message: "You are not authorized to do this action. You should be authorized by RAM."}
 	}
 	if e := r.checkDuration(duration); e != nil {
 		return nil, e
@@ -113,7 +113,7 @@ func (s *Server) roleLocked(arn string) (*role, *apiError) {
 	if r := s.roles[arn]; r != nil {
 		return r, nil
 	}
-	return nil, &apiError{http.StatusNotFound, "EntityNotExist.Role", "The role not exists: " + arn + "."}
+	return nil, &apiError{status: http.StatusNotFound, code: "EntityNotExist.Role", message: "The role not exists: " + arn + "."}
 }
 
 // checkDuration holds DurationSeconds to the role's MaxSessionDuration.
@@ -128,7 +128,7 @@ func (r *role) checkDuration(seconds int64) *apiError {
 // that its provider exists and that the role trusts it.
 func (s *Server) federatedRole(kind, providerArn string, providerExists bool, roleArn string, duration int64) (*role, *apiError) {
 	if !providerExists {
-		return nil, &apiError{http.StatusNotFound, "EntityNotExist." + kind + "Provider", "The " + kind + " provider does not exist: " + providerArn + "."}
+		return nil, &apiError{status: http.StatusNotFound, code: "EntityNotExist." + kind + "Provider", message: "The " + kind + " provider does not exist: " + providerArn + "."}
 	}
 	s.mu.Lock()
 	r, e := s.roleLocked(roleArn)

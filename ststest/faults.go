@@ -84,12 +84,11 @@ func (s *Server) takeFaultLocked(action string) *Fault {
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, rec *Request) bool {
 	switch f.Kind {
 	case Throttle:
-		w.Header().Set("x-acs-retry-after", strconv.FormatInt(f.RetryAfter.Milliseconds(), 10))
-		s.writeError(w, r, rec, &apiError{http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control."})
+		s.writeError(w, r, rec, throttled(f.RetryAfter))
 	case ServerError:
-		s.writeError(w, r, rec, &apiError{http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error."})
+		s.writeError(w, r, rec, &apiError{status: http.StatusInternalServerError, code: "InternalError", message: "The request processing has failed due to some unknown error."})
 	case Unavailable:
-		s.writeError(w, r, rec, &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."})
+		s.writeError(w, r, rec, &apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", message: "The request has failed due to a temporary failure of the server."})
 	case Latency:
 		t := time.NewTimer(f.Latency)
 		defer t.Stop()

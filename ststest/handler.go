@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -15,13 +16,14 @@ const apiVersion = "2015-04-01"
 
 // apiError is an error answer, as STS gives it.
 type apiError struct {
-	status  int
-	code    string
-	message string
+	status     int
+	code       string
+	message    string
+	retryAfter time.Duration // sent as x-acs-retry-after when set
 }
 
 func badRequest(code, message string) *apiError {
-	return &apiError{http.StatusBadRequest, code, message}
+	return &apiError{status: http.StatusBadRequest, code: code, message: message}
 }
 
 // params are a request's parameters: query and form merged, first value of each.
@@ -74,7 +76,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := json.Marshal(result)
 	if err != nil {
-		s.writeError(w, r, &rec, &apiError{http.StatusInternalServerError, "InternalError", err.Error()})
+		s.writeError(w, r, &rec, &apiError{status: http.StatusInternalServerError, code: "InternalError", message: err.Error()})
 		return
 	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
@@ -87,34 +89,38 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // handle checks the request and runs its action.
 func (s *Server) handle(r *http.Request, p params, body []byte, now time.Time, rec *Request) (any, *apiError) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		return nil, &apiError{http.StatusMethodNotAllowed, "UnsupportedHTTPMethod", "This http method is not supported."}
+		return nil, &apiError{status: http.StatusMethodNotAllowed, code: "UnsupportedHTTPMethod", message: "This http method is not supported."}
 	}
 	version := r.Header.Get("x-acs-version")
 	if version == "" {
 		version = p["Version"]
 	}
 	if version != apiVersion {
-		return nil, &apiError{http.StatusNotFound, "InvalidVersion", "Specified parameter Version is not valid."}
+		return nil, &apiError{status: http.StatusNotFound, code: "InvalidVersion", message: "Specified parameter Version is not valid."}
 	}
 	switch rec.Action {
-	case "AssumeRole":
+	case "AssumeRole", "GetCallerIdentity":
 		caller, e := s.authenticate(r, p, body, now, rec)
 		if e != nil {
 			return nil, e
 		}
-		return s.assumeRole(caller, p, now, rec.RequestId)
-	case "GetCallerIdentity":
-		caller, e := s.authenticate(r, p, body, now, rec)
-		if e != nil {
+		if e := s.throttle(caller.account, rec.Action); e != nil {
 			return nil, e
+		}
+		if rec.Action == "AssumeRole" {
+			return s.assumeRole(caller, p, now, rec.RequestId)
 		}
 		return callerIdentity(caller, rec.RequestId), nil
-	case "AssumeRoleWithOIDC":
-		return s.assumeRoleWithOIDC(p, now, rec.RequestId)
-	case "AssumeRoleWithSAML":
+	case "AssumeRoleWithOIDC", "AssumeRoleWithSAML":
+		if e := s.throttle(roleAccount(p["RoleArn"]), rec.Action); e != nil {
+			return nil, e
+		}
+		if rec.Action == "AssumeRoleWithOIDC" {
+			return s.assumeRoleWithOIDC(p, now, rec.RequestId)
+		}
 		return s.assumeRoleWithSAML(p, now, rec.RequestId)
 	}
-	return nil, &apiError{http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."}
+	return nil, &apiError{status: http.StatusNotFound, code: "InvalidAction.NotFound", message: "Specified api is not found, please check your url and method."}
 }
 
 // writeError answers with STS's error JSON.
@@ -129,6 +135,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, rec *Request
 	})
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.Header().Set("x-acs-request-id", requestID)
+	if e.retryAfter > 0 {
+		w.Header().Set("x-acs-retry-after", strconv.FormatInt(max(e.retryAfter.Milliseconds(), 1), 10))
+	}
 	w.WriteHeader(e.status)
 	w.Write(out)
 	rec.Status, rec.Code = e.status, e.code

@@ -92,7 +92,7 @@ func (p *OIDCProvider) Token(subject string, opts ...TokenOption) string {
 }
 
 func authFail(code, message string) *apiError {
-	return &apiError{http.StatusUnauthorized, code, message}
+	return &apiError{status: http.StatusUnauthorized, code: code, message: message}
 }
 
 func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (any, *apiError) {

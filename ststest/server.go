@@ -61,6 +61,8 @@ type Server struct {
 	user          User                     // the fixture user
 	roleInfo      Role                     // the fixture role
 	seq           int                      // for unique IDs
+	quota         int                      // requests per second per account and action; 0: none
+	windows       map[quotaKey]*window     // the quota's recent requests
 }
 
 // Option configures NewServer.
@@ -93,6 +95,7 @@ func NewServer(opts ...Option) *Server {
 		nonces:        map[string]time.Time{},
 		pruneAt:       4096,
 		counts:        map[string]int{},
+		windows:       map[quotaKey]*window{},
 	}
 	for _, o := range opts {
 		o(s)

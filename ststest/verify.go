@@ -60,7 +60,7 @@ func (s *Server) authenticate(r *http.Request, p params, body []byte, now time.T
 	defer s.mu.Unlock()
 	key := s.keys[sr.keyID]
 	if key == nil {
-		return nil, &apiError{http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found."}
+		return nil, &apiError{status: http.StatusNotFound, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found."}
 	}
 	if !hmac.Equal(sr.sign(key.secret), sr.signature) {
 		msg := "Specified signature is not matched with our calculation."
