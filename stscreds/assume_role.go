@@ -51,17 +51,8 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 		f(&o)
 	}
 	sessionDefaults(&o.RoleSessionName, &o.Duration)
-	req := new(sts.AssumeRoleRequest).SetRoleArn(roleArn).SetRoleSessionName(o.RoleSessionName).
-		SetDurationSeconds(int64(o.Duration / time.Second))
-	if o.Policy != "" {
-		req.SetPolicy(o.Policy)
-	}
-	if o.ExternalId != "" {
-		req.SetExternalId(o.ExternalId)
-	}
-	if o.SourceIdentity != "" {
-		req.SetSourceIdentity(o.SourceIdentity)
-	}
+	req := Session{RoleArn: roleArn, RoleSessionName: o.RoleSessionName, Policy: o.Policy, Duration: o.Duration,
+		ExternalId: o.ExternalId, SourceIdentity: o.SourceIdentity}.request()
 	const name = "stscreds.AssumeRole"
 	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		resp, err := client.AssumeRoleWithContext(ctx, req, nil)

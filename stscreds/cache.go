@@ -89,6 +89,7 @@ type Cache struct {
 	provider Provider
 	opts     CacheOptions
 	name     string // for credentials-go's provider name
+	group    *group // the owner's refreshes, when an owner ends them; nil: none
 
 	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
 
@@ -196,6 +197,11 @@ func (c *Cache) wait(ctx context.Context) (Credentials, error) {
 // cancellation: the caller that happens to start it must not end it for the others.
 func (c *Cache) startLocked(ctx context.Context) *refresh {
 	r := &refresh{done: make(chan struct{})}
+	if c.group != nil && !c.group.add() {
+		r.err = errClosed
+		close(r.done)
+		return r
+	}
 	c.inflight = r
 	go c.run(context.WithoutCancel(ctx), r)
 	return r
@@ -203,6 +209,11 @@ func (c *Cache) startLocked(ctx context.Context) *refresh {
 
 func (c *Cache) run(ctx context.Context, r *refresh) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.RefreshTimeout)
+	if c.group != nil {
+		defer c.group.done()
+		stop := context.AfterFunc(c.group.ctx, cancel)
+		defer stop()
+	}
 	creds, err := c.provider.Retrieve(ctx)
 	cancel()
 	wall := c.opts.Clock()

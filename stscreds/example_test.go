@@ -3,6 +3,7 @@ package stscreds_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
 
@@ -50,4 +51,43 @@ func ExampleNewCache() {
 	// LTAI-example
 	// LTAI-example
 	// calls: 1
+}
+
+// A token vending service keeps one session per user and policy: asking twice costs
+// one AssumeRole call. With Store set (see stscreds/redisstore), a fleet of replicas
+// shares the sessions too.
+func ExampleNewSessionCache() {
+	srv := ststest.NewServer() // stands in for STS
+	defer srv.Close()
+	client, _ := sts.NewClient(srv.Config())
+
+	sessions, err := stscreds.NewSessionCache(client, func(o *stscreds.SessionCacheOptions) {
+		o.MaxEntries = 100_000
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sessions.Close()
+
+	for _, user := range []string{"alice", "bob", "alice", "alice"} {
+		creds, err := sessions.Retrieve(context.Background(), stscreds.Session{
+			RoleArn:         srv.Role().Arn,
+			RoleSessionName: "vend-" + user,
+			Policy:          `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:PutObject","Resource":"acs:oss:*:*:uploads/` + user + `/*"}]}`,
+			Duration:        15 * time.Minute,
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(user, creds.AccessKeyId != "")
+	}
+	fmt.Println("AssumeRole calls:", srv.RequestCount("AssumeRole"))
+	// Output:
+	// alice true
+	// bob true
+	// alice true
+	// alice true
+	// AssumeRole calls: 2
 }

@@ -1,0 +1,379 @@
+package stscreds
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/stsgo/sts"
+)
+
+// Session is everything that determines a role session's credentials: a
+// SessionCache keys its entries by it (and by the signer, see
+// SessionCacheOptions.Principal).
+type Session struct {
+	// RoleArn is the role to assume, acs:ram::<account>:role/<name>.
+	RoleArn string
+	// RoleSessionName names the session in audit logs (2 to 64 letters, digits and
+	// ". @ - _"); required, since sessions are shared by it.
+	RoleSessionName string
+	// Policy narrows the role's permissions (JSON, at most 2048 characters); empty
+	// means none.
+	Policy string
+	// Duration is how long each set of credentials lasts, in whole seconds from 15
+	// minutes up to the role's maximum. Zero means one hour.
+	Duration time.Duration
+	// ExternalId is the value the role's trust policy may require.
+	ExternalId string
+	// SourceIdentity is carried into the session for auditing.
+	SourceIdentity string
+}
+
+// request is the AssumeRole request that s stands for.
+func (s Session) request() *sts.AssumeRoleRequest {
+	req := new(sts.AssumeRoleRequest).SetRoleArn(s.RoleArn).SetRoleSessionName(s.RoleSessionName).
+		SetDurationSeconds(int64(s.Duration / time.Second))
+	if s.Policy != "" {
+		req.SetPolicy(s.Policy)
+	}
+	if s.ExternalId != "" {
+		req.SetExternalId(s.ExternalId)
+	}
+	if s.SourceIdentity != "" {
+		req.SetSourceIdentity(s.SourceIdentity)
+	}
+	return req
+}
+
+// SessionCacheOptions tune a SessionCache. Zero values take the defaults.
+type SessionCacheOptions struct {
+	// MaxEntries bounds how many sessions are kept in memory; past it the least
+	// recently used is dropped. Zero means 10,000.
+	MaxEntries int
+	// Store shares sessions with other processes (see stscreds/redisstore). It is
+	// consulted only when a session is not in memory or due for a refresh. Nil keeps
+	// sessions in this process.
+	Store SharedStore
+	// StoreTimeout bounds each store operation; one that takes longer counts as a
+	// failure and the session is fetched from STS instead. Zero means 100ms.
+	StoreTimeout time.Duration
+	// LockTTL is how long the fleet-wide lock of one replica's fetch lives if that
+	// replica dies holding it. Zero means 15s.
+	LockTTL time.Duration
+	// MaxLockWait is how long a replica waits for another replica's fetch before it
+	// calls STS itself: one extra STS call is cheaper than a request stalled behind a
+	// dead holder. Zero means 2s.
+	MaxLockWait time.Duration
+	// Principal names the signer in the keys, so that credentials issued to one signer
+	// are never handed to another. Empty means the AccessKeyId the client signs with
+	// (for a *sts.Client, Client.AccessKeyId). Replicas that each sign as their own
+	// STS session of one role (ECS RAM roles, ACK RRSA) have AccessKeyIds of their
+	// own and would share nothing: give them the role's ARN here instead.
+	Principal string
+	// Logger receives one line when the store becomes unavailable and one when it is
+	// back. Nil means slog.Default().
+	Logger *slog.Logger
+	// Cache tunes each session's refresh, as for Cache.
+	Cache CacheOptions
+}
+
+// SessionCache keeps the credentials of many role sessions, each reused until its
+// refresh window and refreshed by one AssumeRole call at a time, as a Cache does for
+// one. It bounds memory with least-recently-used eviction and never returns expired
+// credentials. With a SharedStore, a fleet of processes makes one STS call per
+// session and refresh window between them: on a miss one process fetches under a
+// fleet-wide lock and publishes, the others wait for its entry. When the store fails
+// or is slow, each process calls STS itself, still once per session, and sharing
+// resumes when the store is back.
+//
+// It is safe for concurrent use. Close ends refreshes under way and waits for them.
+type SessionCache struct {
+	client AssumeRoleAPI
+	opts   SessionCacheOptions
+	store  *guardedStore // nil without a Store
+	group  *group
+
+	mu      sync.Mutex // guards entries and lru
+	entries map[Session]*list.Element
+	lru     *list.List // of *sessionEntry, most recently used first
+}
+
+// sessionEntry is one session's cache.
+type sessionEntry struct {
+	session Session
+	cache   *Cache
+}
+
+// errClosed is the error of a cache whose owner has been closed.
+var errClosed = errors.New("stscreds: the session cache is closed")
+
+// NewSessionCache returns a cache of the sessions client assumes (usually a
+// *sts.Client, perhaps with sts.WithRateLimiter). It refuses invalid options.
+func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions)) (*SessionCache, error) {
+	var o SessionCacheOptions
+	for _, f := range optFns {
+		f(&o)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"StoreTimeout", o.StoreTimeout}, {"LockTTL", o.LockTTL}, {"MaxLockWait", o.MaxLockWait}} {
+		if d.v < 0 {
+			return nil, fmt.Errorf("stscreds: SessionCacheOptions.%s is negative", d.name)
+		}
+	}
+	switch {
+	case client == nil:
+		return nil, errors.New("stscreds: NewSessionCache needs a client")
+	case o.MaxEntries < 0:
+		return nil, errors.New("stscreds: SessionCacheOptions.MaxEntries is negative")
+	}
+	if o.MaxEntries == 0 {
+		o.MaxEntries = 10_000
+	}
+	if o.StoreTimeout == 0 {
+		o.StoreTimeout = 100 * time.Millisecond
+	}
+	if o.LockTTL == 0 {
+		o.LockTTL = 15 * time.Second
+	}
+	if o.MaxLockWait == 0 {
+		o.MaxLockWait = 2 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	o.Cache = o.Cache.withDefaults()
+	c := &SessionCache{client: client, opts: o, group: newGroup(), entries: map[Session]*list.Element{}, lru: list.New()}
+	if o.Store != nil {
+		c.store = &guardedStore{store: o.Store, timeout: o.StoreTimeout, logger: o.Logger, now: o.Cache.Clock}
+	}
+	return c, nil
+}
+
+// Retrieve returns valid credentials for s: from memory at once when it holds them,
+// else from the shared store or STS. Callers asking for the same session share one
+// fetch; ctx bounds the wait, not the fetch, which others may be waiting for too.
+func (c *SessionCache) Retrieve(ctx context.Context, s Session) (Credentials, error) {
+	if s.Duration == 0 {
+		s.Duration = time.Hour
+	}
+	c.mu.Lock()
+	el, ok := c.entries[s]
+	if ok {
+		c.lru.MoveToFront(el)
+	}
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if el, err = c.add(s); err != nil {
+			return Credentials{}, err
+		}
+	}
+	return el.Value.(*sessionEntry).cache.Retrieve(ctx)
+}
+
+// add makes an entry for s, unless another caller has meanwhile, evicting the least
+// recently used past MaxEntries. It refuses a session the client would refuse.
+func (c *SessionCache) add(s Session) (*list.Element, error) {
+	req := s.request()
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if c.group.ctx.Err() != nil {
+		return nil, errClosed
+	}
+	e := &sessionEntry{session: s}
+	e.cache = &Cache{provider: ProviderFunc(func(ctx context.Context) (Credentials, error) {
+		return c.fetch(ctx, s, req)
+	}), opts: c.opts.Cache, name: sessionSource, group: c.group}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[s]; ok {
+		c.lru.MoveToFront(el)
+		return el, nil
+	}
+	el := c.lru.PushFront(e)
+	c.entries[s] = el
+	for c.lru.Len() > c.opts.MaxEntries {
+		oldest := c.lru.Back()
+		c.lru.Remove(oldest)
+		delete(c.entries, oldest.Value.(*sessionEntry).session)
+	}
+	return el, nil
+}
+
+// Invalidate drops s from memory, so that the next Retrieve fetches it anew (from
+// the store, if another process has refreshed it, or from STS).
+func (c *SessionCache) Invalidate(s Session) {
+	if s.Duration == 0 {
+		s.Duration = time.Hour
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[s]; ok {
+		c.lru.Remove(el)
+		delete(c.entries, s)
+	}
+}
+
+// Len returns how many sessions are in memory.
+func (c *SessionCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
+}
+
+// Close ends the fetches under way and waits for them; later calls of Retrieve fail.
+// It does not close the store or the client.
+func (c *SessionCache) Close() error {
+	c.group.close()
+	return nil
+}
+
+const sessionSource = "stscreds.SessionCache"
+
+// fetch gets s's credentials for the cache of its entry: from the store, where
+// another process has published them, else from STS under the store's lock. Without
+// a usable store it calls STS directly.
+func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRoleRequest) (Credentials, error) {
+	if c.store == nil || !c.store.available() {
+		return c.assume(ctx, req)
+	}
+	key, err := c.key(ctx, s)
+	if err != nil {
+		return Credentials{}, err
+	}
+	window := c.window(s)
+	giveUp := c.opts.Cache.Clock().Add(c.opts.MaxLockWait)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+		if creds, found, ok := c.store.load(ctx, key, window); !ok {
+			return c.assume(ctx, req)
+		} else if found {
+			return creds, nil
+		}
+		unlock, ok := c.store.lock(ctx, key, c.opts.LockTTL)
+		if !ok {
+			return c.assume(ctx, req)
+		}
+		if unlock != nil {
+			defer unlock()
+			// Another process may have published between the load and the lock.
+			if creds, found, _ := c.store.load(ctx, key, window); found {
+				return creds, nil
+			}
+			return c.assumeAndPublish(ctx, req, key, window)
+		}
+		if !c.opts.Cache.Clock().Before(giveUp) {
+			return c.assumeAndPublish(ctx, req, key, window)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return Credentials{}, ctx.Err()
+		}
+	}
+}
+
+// assume calls STS.
+func (c *SessionCache) assume(ctx context.Context, req *sts.AssumeRoleRequest) (Credentials, error) {
+	resp, err := c.client.AssumeRoleWithContext(ctx, req, nil)
+	if err != nil {
+		return Credentials{}, err
+	}
+	return fromResponse(resp.Body.Credentials, sessionSource, c.client)
+}
+
+// assumeAndPublish calls STS and stores the credentials until the earliest time any
+// process would refresh them.
+func (c *SessionCache) assumeAndPublish(ctx context.Context, req *sts.AssumeRoleRequest, key string, window time.Duration) (Credentials, error) {
+	creds, err := c.assume(ctx, req)
+	if err == nil {
+		c.store.save(ctx, key, creds, creds.Expires.Add(-window))
+	}
+	return creds, err
+}
+
+// window is the longest expiry window of s's credentials: no process refreshes them
+// earlier, so a shared entry lives until then and is adopted only with at least that
+// much life left.
+func (c *SessionCache) window(s Session) time.Duration {
+	if w := c.opts.Cache.ExpiryWindow; w > 0 {
+		return max(w, minWindow)
+	}
+	return max(s.Duration/5, minWindow)
+}
+
+// key is the store's name for s: the SHA-256 of an unambiguous encoding of the signer
+// and every field of s, in hex. Nothing of the session or the signer can be read from it.
+func (c *SessionCache) key(ctx context.Context, s Session) (string, error) {
+	principal := c.opts.Principal
+	if principal == "" {
+		if p, ok := c.client.(interface {
+			AccessKeyId(context.Context) (string, error)
+		}); ok {
+			var err error
+			if principal, err = p.AccessKeyId(ctx); err != nil {
+				return "", err
+			}
+		}
+	}
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, f := range []string{"stsgo.session.v1", principal, s.RoleArn, s.RoleSessionName, s.Policy,
+		strconv.FormatInt(int64(s.Duration/time.Second), 10), s.ExternalId, s.SourceIdentity} {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// group tracks the refreshes of the caches a SessionCache owns, so that Close can end
+// them and wait for them.
+type group struct {
+	ctx    context.Context // ends at Close
+	cancel context.CancelFunc
+
+	mu     sync.RWMutex // guards closed against a refresh starting during Close
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func newGroup() *group {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &group{ctx: ctx, cancel: cancel}
+}
+
+// add counts a refresh about to start; false once the group is closed.
+func (g *group) add() bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Add(1)
+	return true
+}
+
+// done counts a refresh that has ended.
+func (g *group) done() { g.wg.Done() }
+
+// close refuses new refreshes, ends those under way and waits for them.
+func (g *group) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	g.cancel()
+	g.wg.Wait()
+}

@@ -1,0 +1,135 @@
+package stscreds_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/ststest"
+)
+
+func userPolicy(user string) string {
+	return `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:PutObject","Resource":"acs:oss:*:*:b/` + user + `/*"}]}`
+}
+
+// TestSessionCacheOneCallPerSession asks for 50 sessions, 20 times each, from many
+// goroutines at once: one AssumeRole call per session, and every caller of a session
+// gets the same credentials.
+func TestSessionCacheOneCallPerSession(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: 20 * time.Millisecond, Times: 50})
+	c, err := stscreds.NewSessionCache(userClient(t, srv, nil))
+	require.NoError(t, err)
+	defer c.Close()
+
+	const sessions, asks = 50, 20
+	got := make([][asks]stscreds.Credentials, sessions)
+	var wg sync.WaitGroup
+	for i := range sessions {
+		for j := range asks {
+			wg.Go(func() {
+				s := stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: fmt.Sprintf("u%d", i), Policy: userPolicy(fmt.Sprint(i)), Duration: 15 * time.Minute}
+				creds, err := c.Retrieve(context.Background(), s)
+				require.NoError(t, err)
+				got[i][j] = creds
+			})
+		}
+	}
+	wg.Wait()
+	require.Equal(t, sessions, srv.RequestCount("AssumeRole"))
+	seen := map[string]bool{}
+	for i := range sessions {
+		for j := range asks {
+			require.Equal(t, got[i][0], got[i][j])
+		}
+		require.False(t, seen[got[i][0].AccessKeyId], "each session its own credentials")
+		seen[got[i][0].AccessKeyId] = true
+		require.InDelta(t, (15 * time.Minute).Seconds(), time.Until(got[i][0].Expires).Seconds(), 5)
+	}
+	require.Equal(t, sessions, c.Len())
+}
+
+// TestSessionCacheEvictsLeastRecentlyUsed keeps two sessions of three.
+func TestSessionCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	c, err := stscreds.NewSessionCache(userClient(t, srv, nil), func(o *stscreds.SessionCacheOptions) { o.MaxEntries = 2 })
+	require.NoError(t, err)
+	defer c.Close()
+	ask := func(name string) {
+		_, err := c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "user-" + name})
+		require.NoError(t, err)
+	}
+	ask("a")
+	ask("b")
+	ask("a") // b is now the least recently used
+	ask("c") // evicts b
+	require.Equal(t, 2, c.Len())
+	require.Equal(t, 3, srv.RequestCount("AssumeRole"))
+	ask("a")
+	ask("c")
+	require.Equal(t, 3, srv.RequestCount("AssumeRole"), "a and c stayed")
+	ask("b")
+	require.Equal(t, 4, srv.RequestCount("AssumeRole"), "b was evicted")
+
+	c.Invalidate(stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "user-b", Duration: time.Hour})
+	ask("b")
+	require.Equal(t, 5, srv.RequestCount("AssumeRole"), "invalidated; a zero Duration and one hour are the same session")
+}
+
+// TestSessionCacheRefusesBadSessionsAndOptions checks that mistakes surface at once,
+// naming the field, and take no memory.
+func TestSessionCacheRefusesBadSessionsAndOptions(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	client := userClient(t, srv, nil)
+	for _, f := range []func(*stscreds.SessionCacheOptions){
+		func(o *stscreds.SessionCacheOptions) { o.MaxEntries = -1 },
+		func(o *stscreds.SessionCacheOptions) { o.StoreTimeout = -time.Second },
+		func(o *stscreds.SessionCacheOptions) { o.LockTTL = -time.Second },
+		func(o *stscreds.SessionCacheOptions) { o.MaxLockWait = -time.Second },
+	} {
+		_, err := stscreds.NewSessionCache(client, f)
+		require.ErrorContains(t, err, "SessionCacheOptions.")
+	}
+	c, err := stscreds.NewSessionCache(client)
+	require.NoError(t, err)
+	_, err = c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn})
+	var ve *sts.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "AssumeRoleRequest.RoleSessionName", ve.Field)
+	require.Zero(t, c.Len())
+	require.Zero(t, srv.RequestCount("AssumeRole"))
+
+	require.NoError(t, c.Close())
+	_, err = c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "late"})
+	require.ErrorContains(t, err, "closed")
+}
+
+// TestSessionCacheCloseEndsFetches closes a cache while a fetch hangs: Close ends it
+// and returns, and the waiting caller gets an error.
+func TestSessionCacheCloseEndsFetches(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: time.Minute})
+	c, err := stscreds.NewSessionCache(userClient(t, srv, nil))
+	require.NoError(t, err)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "hang"})
+		errc <- err
+	}()
+	require.Eventually(t, func() bool { return c.Len() == 1 }, time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	require.NoError(t, c.Close())
+	require.Less(t, time.Since(start), 5*time.Second)
+	require.Error(t, <-errc)
+}

@@ -1,0 +1,140 @@
+package stscreds
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// SharedStore keeps credentials where other processes find them, for a SessionCache.
+// Keys are opaque hex strings (hashes); nothing in them is secret. An implementation
+// must protect the credentials it holds (stscreds/redisstore seals them) and treat a
+// value it cannot open as absent. Every method is bounded by its ctx.
+type SharedStore interface {
+	// Load returns the credentials stored under key; found is false when there are
+	// none, or none that can be opened.
+	Load(ctx context.Context, key string) (creds Credentials, found bool, err error)
+	// Save stores creds under key until the time given, replacing what was there.
+	Save(ctx context.Context, key string, creds Credentials, until time.Time) error
+	// Lock takes key's fetch lock for ttl, unless another holder has it. It returns
+	// the function that releases the lock if it is still this holder's, or nil when
+	// another holder has the lock.
+	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(context.Context) error, err error)
+}
+
+// Consecutive store failures that open the circuit, and how long it stays open
+// before one operation probes the store again.
+const (
+	storeFailuresToOpen = 3
+	storeCooldown       = 5 * time.Second
+)
+
+// guardedStore runs a SharedStore's operations with a timeout each, and stops using
+// the store for a while after a few failures in a row (a circuit breaker), so that a
+// store that is down or slow costs each fetch at most one short timeout, and then
+// nothing. It logs once when the circuit opens and once when it closes.
+type guardedStore struct {
+	store   SharedStore
+	timeout time.Duration
+	logger  *slog.Logger
+	now     func() time.Time
+
+	mu        sync.Mutex // guards the fields below
+	failures  int        // in a row
+	open      bool
+	openUntil time.Time
+	probing   bool // one operation is trying the store while the circuit is open
+}
+
+// available reports whether the store may be used now; while the circuit is open,
+// it lets one caller through to probe once the cool-down has passed.
+func (g *guardedStore) available() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.open {
+		return true
+	}
+	if g.probing || g.now().Before(g.openUntil) {
+		return false
+	}
+	g.probing = true
+	return true
+}
+
+// result records how an operation went. An error after its caller's own context
+// ended says nothing about the store.
+func (g *guardedStore) result(ctx context.Context, err error) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.probing = false
+	if err != nil && ctx.Err() != nil {
+		return false
+	}
+	if err == nil {
+		if g.open {
+			g.open = false
+			g.logger.Info("stscreds: the shared store is back; sharing sessions again")
+		}
+		g.failures = 0
+		return true
+	}
+	g.failures++
+	if g.open || g.failures >= storeFailuresToOpen {
+		g.openUntil = g.now().Add(storeCooldown)
+		if !g.open {
+			g.open = true
+			g.logger.Warn("stscreds: the shared store is unavailable; fetching sessions from STS directly",
+				slog.String("error", err.Error()), slog.Duration("retry_in", storeCooldown))
+		}
+	}
+	return false
+}
+
+// load reads key; ok is false when the store failed. Credentials with less than
+// window left are no use to anyone and read as absent.
+func (g *guardedStore) load(ctx context.Context, key string, window time.Duration) (creds Credentials, found, ok bool) {
+	opCtx, cancel := context.WithTimeout(ctx, g.timeout)
+	defer cancel()
+	creds, found, err := g.store.Load(opCtx, key)
+	if !g.result(ctx, err) {
+		return Credentials{}, false, false
+	}
+	if found && (creds.AccessKeyId == "" || creds.AccessKeySecret == "" || !g.now().Add(window).Before(creds.Expires)) {
+		found = false
+	}
+	creds.Source = sessionSource
+	return creds, found, true
+}
+
+// lock takes key's lock; ok is false when the store failed, unlock nil when another
+// holder has the lock.
+func (g *guardedStore) lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool) {
+	opCtx, cancel := context.WithTimeout(ctx, g.timeout)
+	defer cancel()
+	release, err := g.store.Lock(opCtx, key, ttl)
+	if !g.result(ctx, err) {
+		return nil, false
+	}
+	if release == nil {
+		return nil, true
+	}
+	return func() {
+		// Released even when the fetch's context has ended (a cancelled holder), so
+		// that a waiting process need not wait for the lock to expire.
+		base := context.WithoutCancel(ctx)
+		opCtx, cancel := context.WithTimeout(base, g.timeout)
+		defer cancel()
+		g.result(base, release(opCtx))
+	}, true
+}
+
+// save publishes creds until the time given, if that is still to come.
+func (g *guardedStore) save(ctx context.Context, key string, creds Credentials, until time.Time) {
+	if !g.now().Before(until) {
+		return
+	}
+	opCtx, cancel := context.WithTimeout(ctx, g.timeout)
+	defer cancel()
+	g.result(ctx, g.store.Save(opCtx, key, creds, until))
+}
