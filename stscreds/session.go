@@ -65,6 +65,9 @@ type SessionCacheOptions struct {
 	// StoreTimeout bounds each store operation; one that takes longer counts as a
 	// failure and the session is fetched from STS instead. Zero means 100ms.
 	StoreTimeout time.Duration
+	// StoreCooldown is how long the store is left alone after three failures in a
+	// row, before one fetch tries it again. Zero means 5s.
+	StoreCooldown time.Duration
 	// LockTTL is how long the fleet-wide lock of one replica's fetch lives if that
 	// replica dies holding it. Zero means 15s.
 	LockTTL time.Duration
@@ -125,7 +128,7 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"StoreTimeout", o.StoreTimeout}, {"LockTTL", o.LockTTL}, {"MaxLockWait", o.MaxLockWait}} {
+	}{{"StoreTimeout", o.StoreTimeout}, {"StoreCooldown", o.StoreCooldown}, {"LockTTL", o.LockTTL}, {"MaxLockWait", o.MaxLockWait}} {
 		if d.v < 0 {
 			return nil, fmt.Errorf("stscreds: SessionCacheOptions.%s is negative", d.name)
 		}
@@ -142,6 +145,9 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 	if o.StoreTimeout == 0 {
 		o.StoreTimeout = 100 * time.Millisecond
 	}
+	if o.StoreCooldown == 0 {
+		o.StoreCooldown = 5 * time.Second
+	}
 	if o.LockTTL == 0 {
 		o.LockTTL = 15 * time.Second
 	}
@@ -154,7 +160,7 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 	o.Cache = o.Cache.withDefaults()
 	c := &SessionCache{client: client, opts: o, group: newGroup(), entries: map[Session]*list.Element{}, lru: list.New()}
 	if o.Store != nil {
-		c.store = &guardedStore{store: o.Store, timeout: o.StoreTimeout, logger: o.Logger, now: o.Cache.Clock}
+		c.store = &guardedStore{store: o.Store, timeout: o.StoreTimeout, cooldown: o.StoreCooldown, logger: o.Logger, now: o.Cache.Clock}
 	}
 	return c, nil
 }

@@ -23,22 +23,19 @@ type SharedStore interface {
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(context.Context) error, err error)
 }
 
-// Consecutive store failures that open the circuit, and how long it stays open
-// before one operation probes the store again.
-const (
-	storeFailuresToOpen = 3
-	storeCooldown       = 5 * time.Second
-)
+// storeFailuresToOpen is how many store failures in a row open the circuit.
+const storeFailuresToOpen = 3
 
 // guardedStore runs a SharedStore's operations with a timeout each, and stops using
 // the store for a while after a few failures in a row (a circuit breaker), so that a
 // store that is down or slow costs each fetch at most one short timeout, and then
 // nothing. It logs once when the circuit opens and once when it closes.
 type guardedStore struct {
-	store   SharedStore
-	timeout time.Duration
-	logger  *slog.Logger
-	now     func() time.Time
+	store    SharedStore
+	timeout  time.Duration
+	cooldown time.Duration // how long the circuit stays open before a probe
+	logger   *slog.Logger
+	now      func() time.Time
 
 	mu        sync.Mutex // guards the fields below
 	failures  int        // in a row
@@ -81,11 +78,11 @@ func (g *guardedStore) result(ctx context.Context, err error) bool {
 	}
 	g.failures++
 	if g.open || g.failures >= storeFailuresToOpen {
-		g.openUntil = g.now().Add(storeCooldown)
+		g.openUntil = g.now().Add(g.cooldown)
 		if !g.open {
 			g.open = true
 			g.logger.Warn("stscreds: the shared store is unavailable; fetching sessions from STS directly",
-				slog.String("error", err.Error()), slog.Duration("retry_in", storeCooldown))
+				slog.String("error", err.Error()), slog.Duration("retry_in", g.cooldown))
 		}
 	}
 	return false

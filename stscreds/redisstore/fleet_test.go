@@ -1,0 +1,319 @@
+package redisstore_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/ststest"
+)
+
+// syncBuffer is a log destination that many goroutines may write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// replica is one process of a token vending fleet: its own client and session cache.
+type replica struct {
+	client *sts.Client
+	cache  *stscreds.SessionCache
+}
+
+// fleet starts n replicas against srv; store, when not nil, is shared by all.
+func fleet(t *testing.T, srv *ststest.Server, n int, logs *syncBuffer, clientOpts []sts.Option, optFns ...func(*stscreds.SessionCacheOptions)) []replica {
+	t.Helper()
+	out := make([]replica, n)
+	for i := range out {
+		client, err := sts.NewClient(srv.Config(), clientOpts...)
+		require.NoError(t, err)
+		cache, err := stscreds.NewSessionCache(client, append([]func(*stscreds.SessionCacheOptions){func(o *stscreds.SessionCacheOptions) {
+			o.StoreCooldown = 100 * time.Millisecond
+			if logs != nil {
+				o.Logger = slog.New(slog.NewTextHandler(logs, nil)).With("replica", i)
+			}
+		}}, optFns...)...)
+		require.NoError(t, err)
+		out[i] = replica{client, cache}
+		t.Cleanup(func() {
+			cache.Close()
+			client.CloseIdleConnections()
+		})
+	}
+	return out
+}
+
+// withStore shares store.
+func withStore(store stscreds.SharedStore) func(*stscreds.SessionCacheOptions) {
+	return func(o *stscreds.SessionCacheOptions) { o.Store = store }
+}
+
+// session is user u's session: a policy of their own.
+func session(srv *ststest.Server, u int) stscreds.Session {
+	return stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: fmt.Sprintf("vend-%d", u), Duration: 15 * time.Minute,
+		Policy: fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:PutObject","Resource":"acs:oss:*:*:uploads/user-%d/*"}]}`, u)}
+}
+
+// run sends asks requests for each of the users, in random order, each to a random
+// replica, from 16 goroutines at once. It returns every error and every credential
+// handed out.
+func run(srv *ststest.Server, replicas []replica, users []int, asks int) (errs []error, issued []stscreds.Credentials) {
+	var order []int
+	for _, u := range users {
+		for range asks {
+			order = append(order, u)
+		}
+	}
+	rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	var mu sync.Mutex
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(order)); i = next.Add(1) - 1 {
+				r := replicas[rand.IntN(len(replicas))]
+				creds, err := r.cache.Retrieve(context.Background(), session(srv, order[i]))
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				} else {
+					issued = append(issued, creds)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errs, issued
+}
+
+func users(from, to int) []int {
+	var out []int
+	for u := from; u < to; u++ {
+		out = append(out, u)
+	}
+	return out
+}
+
+// TestFleetSharesSessions runs 8 replicas, 500 users with a policy each, 20 requests
+// per user in random order: with the shared store, exactly one AssumeRole per user.
+func TestFleetSharesSessions(t *testing.T) {
+	redis := redistest.Start(t)
+	store := newStore(t, redis, keyA)
+
+	alone := ststest.NewServer()
+	defer alone.Close()
+	errs, _ := run(alone, fleet(t, alone, 8, nil, nil), users(0, 500), 20)
+	require.Empty(t, errs)
+	t.Logf("without the store: %d AssumeRole calls for 500 sessions", alone.RequestCount("AssumeRole"))
+	require.Greater(t, alone.RequestCount("AssumeRole"), 500)
+
+	srv := ststest.NewServer()
+	defer srv.Close()
+	errs, issued := run(srv, fleet(t, srv, 8, nil, nil, withStore(store)), users(0, 500), 20)
+	require.Empty(t, errs)
+	require.Len(t, issued, 10_000)
+	require.Equal(t, 500, srv.RequestCount("AssumeRole"), "with the store")
+	distinct := map[string]bool{}
+	for _, c := range issued {
+		distinct[c.AccessKeyId] = true
+	}
+	require.Len(t, distinct, 500, "every request of one user got that user's one session")
+}
+
+// TestFleetSurvivesRedisOutage stops Redis between two batches of users and starts it
+// again before a third: no request fails, each replica logs the outage once and the
+// recovery once, and sharing resumes.
+func TestFleetSurvivesRedisOutage(t *testing.T) {
+	redis := redistest.Start(t)
+	store := newStore(t, redis, keyA)
+	srv := ststest.NewServer()
+	defer srv.Close()
+	var logs syncBuffer
+	replicas := fleet(t, srv, 8, &logs, nil, withStore(store))
+
+	errs, _ := run(srv, replicas, users(0, 100), 10)
+	require.Empty(t, errs)
+	require.Equal(t, 100, srv.RequestCount("AssumeRole"))
+
+	redis.Stop()
+	start := time.Now()
+	errs, _ = run(srv, replicas, users(100, 200), 10)
+	require.Empty(t, errs, "a Redis outage fails no request")
+	outage := srv.RequestCount("AssumeRole") - 100
+	t.Logf("while Redis was down: %d AssumeRole calls for 100 sessions on 8 replicas, in %s", outage, time.Since(start))
+	require.LessOrEqual(t, outage, 800, "still one call per session per replica")
+	require.Equal(t, 8, strings.Count(logs.String(), "shared store is unavailable"), "one line per replica and outage:\n%s", logs.String())
+	errs, _ = run(srv, replicas, users(0, 100), 3)
+	require.Empty(t, errs, "sessions shared before the outage, or fetched anew")
+
+	redis.Start()
+	time.Sleep(150 * time.Millisecond) // the circuit's cool-down
+	for _, r := range replicas {       // each replica's first fetch probes the store
+		_, err := r.cache.Retrieve(context.Background(), session(srv, 10_000))
+		require.NoError(t, err)
+	}
+	require.Equal(t, 8, strings.Count(logs.String(), "shared store is back"), logs.String())
+	before := srv.RequestCount("AssumeRole")
+	errs, _ = run(srv, replicas, users(200, 300), 10)
+	require.Empty(t, errs)
+	require.Equal(t, 100, srv.RequestCount("AssumeRole")-before, "sharing resumed")
+}
+
+// TestLockHolderCancelledMidFetch closes the replica that holds a session's lock
+// while its STS call hangs: it releases the lock, and another replica that was
+// waiting fetches at once, long before the lock would have expired.
+func TestLockHolderCancelledMidFetch(t *testing.T) {
+	redis := redistest.Start(t)
+	store := newStore(t, redis, keyA)
+	srv := ststest.NewServer()
+	defer srv.Close()
+	lockTTL := func(ttl time.Duration) func(*stscreds.SessionCacheOptions) {
+		return func(o *stscreds.SessionCacheOptions) { o.LockTTL, o.MaxLockWait = ttl, time.Minute }
+	}
+
+	for _, tc := range []struct {
+		name    string
+		ttl     time.Duration
+		release bool // the holder is closed (else it hangs, as a dead process would)
+	}{{"cancelled", 20 * time.Second, true}, {"dead", 500 * time.Millisecond, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			replicas := fleet(t, srv, 2, nil, nil, withStore(store), lockTTL(tc.ttl))
+			holder, waiter := replicas[0], replicas[1]
+			s := session(srv, len(tc.name))
+			srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: time.Minute, Action: "AssumeRole"})
+			calls := srv.RequestCount("AssumeRole")
+			go holder.cache.Retrieve(context.Background(), s)
+			require.Eventually(t, func() bool {
+				keys, _ := redis.Client().Keys(context.Background(), "stsgo:*:lock").Result()
+				return len(keys) == 1
+			}, 5*time.Second, time.Millisecond, "the holder takes the lock")
+
+			got := make(chan error, 1)
+			start := time.Now()
+			go func() {
+				_, err := waiter.cache.Retrieve(context.Background(), s)
+				got <- err
+			}()
+			time.Sleep(100 * time.Millisecond)
+			require.Equal(t, calls+1, srv.RequestCount("AssumeRole"), "the waiter waits instead of calling STS")
+			if tc.release {
+				holder.cache.Close()
+			}
+			require.NoError(t, <-got)
+			waited := time.Since(start)
+			require.Less(t, waited, tc.ttl+time.Second, "within the lock's TTL")
+			if !tc.release {
+				require.Greater(t, waited, tc.ttl/2, "a dead holder's lock is waited out")
+			}
+			require.Equal(t, calls+2, srv.RequestCount("AssumeRole"))
+			holder.cache.Close() // ends the hanging fetch
+		})
+	}
+}
+
+// TestNoSecretInRedisOrLogs runs a fleet through an outage, then scans every key and
+// value in Redis, and every log line, for the secrets and tokens handed out and for
+// the sessions' policies and names.
+func TestNoSecretInRedisOrLogs(t *testing.T) {
+	redis := redistest.Start(t)
+	store := newStore(t, redis, keyA)
+	srv := ststest.NewServer()
+	defer srv.Close()
+	var logs syncBuffer
+	replicas := fleet(t, srv, 4, &logs, nil, withStore(store))
+	errs, issued := run(srv, replicas, users(0, 50), 4)
+	require.Empty(t, errs)
+	redis.Stop()
+	errs, more := run(srv, replicas, users(50, 60), 4)
+	require.Empty(t, errs)
+	issued = append(issued, more...)
+	redis.Start()
+	time.Sleep(150 * time.Millisecond)
+	errs, more = run(srv, replicas, users(60, 70), 4)
+	require.Empty(t, errs)
+	issued = append(issued, more...)
+
+	rdb := redis.Client()
+	ctx := context.Background()
+	var dump strings.Builder
+	keys, err := rdb.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	require.NotEmpty(t, keys)
+	for _, k := range keys {
+		v, err := rdb.Get(ctx, k).Result()
+		require.NoError(t, err)
+		dump.WriteString(k + "=" + v + "\n")
+	}
+	everything := dump.String() + logs.String()
+	require.NotEmpty(t, logs.String())
+	for _, c := range issued {
+		require.NotContains(t, everything, c.AccessKeySecret)
+		require.NotContains(t, everything, c.SecurityToken)
+	}
+	for u := range 70 {
+		require.NotContains(t, everything, session(srv, u).RoleSessionName+"\n")
+		require.NotContains(t, everything, fmt.Sprintf("user-%d/", u))
+	}
+	require.NotContains(t, everything, srv.User().AccessKeySecret)
+	require.NotContains(t, dump.String(), srv.User().AccessKeyId, "the signer is hashed into the key")
+}
+
+// TestFleetQuota sends 1,000 users' first requests from 8 replicas at once to a fake
+// with STS's quota of 100 per second: without a limiter the quota throttles many;
+// with the fleet limiter at 90 per second, none.
+func TestFleetQuota(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes 12 s")
+	}
+	redis := redistest.Start(t)
+	noRetry := sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1})
+	throttled := func(errs []error) (n int) {
+		for _, err := range errs {
+			require.True(t, sts.IsThrottling(err), "%v", err)
+			n++
+		}
+		return n
+	}
+
+	srv := ststest.NewServer(ststest.WithQuota(100))
+	errs, _ := run(srv, fleet(t, srv, 8, nil, []sts.Option{noRetry}), users(0, 1000), 1)
+	t.Logf("without the limiter: %d of 1000 requests throttled", throttled(errs))
+	require.NotEmpty(t, errs)
+	srv.Close()
+
+	srv = ststest.NewServer(ststest.WithQuota(100))
+	defer srv.Close()
+	limiter, err := redisstore.NewLimiter(redis.Client(), "1234567890123456:central:AssumeRole", 90, func(o *redisstore.LimiterOptions) { o.FleetSize = 8 })
+	require.NoError(t, err)
+	start := time.Now()
+	errs, _ = run(srv, fleet(t, srv, 8, nil, []sts.Option{noRetry, sts.WithRateLimiter(limiter)}), users(0, 1000), 1)
+	require.Zero(t, throttled(errs))
+	require.Equal(t, 1000, srv.RequestCount("AssumeRole"))
+	t.Logf("with the fleet limiter at 90/s: 0 throttled, 1000 calls in %s", time.Since(start))
+}

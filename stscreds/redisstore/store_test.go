@@ -1,0 +1,172 @@
+package redisstore_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/stscreds/redisstore"
+)
+
+var (
+	keyA = redisstore.Key{ID: 1, Secret: bytes.Repeat([]byte{0xA1}, 32)}
+	keyB = redisstore.Key{ID: 2, Secret: bytes.Repeat([]byte{0xB2}, 32)}
+)
+
+func sample() stscreds.Credentials {
+	return stscreds.Credentials{AccessKeyId: "STS.sample-id", AccessKeySecret: "canary-secret-0123456789",
+		SecurityToken: "canary-token-9876543210", Expires: time.Now().Add(time.Hour).Round(0)}
+}
+
+func newStore(t *testing.T, srv *redistest.Server, keys ...redisstore.Key) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(srv.Client(), keys)
+	require.NoError(t, err)
+	return s
+}
+
+const hash = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+// TestSealing stores an entry and opens it; then checks that every way to break it
+// reads as a miss, never as credentials and never as an error.
+func TestSealing(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	ctx := context.Background()
+	store := newStore(t, srv, keyA)
+	want := sample()
+	require.NoError(t, store.Save(ctx, hash, want, time.Now().Add(time.Minute)))
+
+	got, found, err := store.Load(ctx, hash)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, want.AccessKeyId, got.AccessKeyId)
+	require.Equal(t, want.AccessKeySecret, got.AccessKeySecret)
+	require.Equal(t, want.SecurityToken, got.SecurityToken)
+	require.True(t, want.Expires.Equal(got.Expires))
+
+	name := "stsgo:{" + hash + "}:creds"
+	ttl, err := rdb.PTTL(ctx, name).Result()
+	require.NoError(t, err)
+	require.InDelta(t, time.Minute.Seconds(), ttl.Seconds(), 2, "the entry lives until the time given")
+	sealed, err := rdb.Get(ctx, name).Bytes()
+	require.NoError(t, err)
+	require.NotContains(t, string(sealed), want.AccessKeySecret)
+	require.NotContains(t, string(sealed), want.SecurityToken)
+	require.NotContains(t, string(sealed), want.AccessKeyId)
+
+	miss := func(t *testing.T, s *redisstore.Store, key string) {
+		t.Helper()
+		got, found, err := s.Load(ctx, key)
+		require.NoError(t, err)
+		require.False(t, found)
+		require.Zero(t, got)
+	}
+	for i := range sealed {
+		flipped := bytes.Clone(sealed)
+		flipped[i] ^= 0x01
+		require.NoError(t, rdb.Set(ctx, name, flipped, time.Minute).Err())
+		miss(t, store, hash)
+	}
+	for _, n := range []int{0, 1, 2, 13, 14, 29, len(sealed) - 1} {
+		require.NoError(t, rdb.Set(ctx, name, sealed[:n], time.Minute).Err())
+		miss(t, store, hash)
+	}
+	require.NoError(t, rdb.Set(ctx, name, sealed, time.Minute).Err())
+	miss(t, newStore(t, srv, keyB), hash)                                       // a store with another key
+	miss(t, newStore(t, srv, redisstore.Key{ID: 1, Secret: keyB.Secret}), hash) // same ID, another secret
+
+	other := "1111111111111111111111111111111111111111111111111111111111111111"
+	require.NoError(t, rdb.Set(ctx, "stsgo:{"+other+"}:creds", sealed, time.Minute).Err())
+	miss(t, store, other) // copied to another key's name
+
+	// The next fetch overwrites a broken entry.
+	require.NoError(t, rdb.Set(ctx, name, []byte("garbage"), time.Minute).Err())
+	require.NoError(t, store.Save(ctx, hash, want, time.Now().Add(time.Minute)))
+	_, found, err = store.Load(ctx, hash)
+	require.NoError(t, err)
+	require.True(t, found)
+}
+
+// TestKeyRotation rolls keys as the package documentation says: a store sealing with
+// the new key still opens entries sealed with the old one, and the other way round.
+func TestKeyRotation(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	old := newStore(t, srv, keyA)
+	step1 := newStore(t, srv, keyA, keyB) // seals with A, opens both
+	step2 := newStore(t, srv, keyB, keyA) // seals with B, opens both
+	done := newStore(t, srv, keyB)
+
+	require.NoError(t, old.Save(ctx, hash, sample(), time.Now().Add(time.Minute)))
+	for _, s := range []*redisstore.Store{step1, step2} {
+		_, found, err := s.Load(ctx, hash)
+		require.NoError(t, err)
+		require.True(t, found)
+	}
+	require.NoError(t, step2.Save(ctx, hash, sample(), time.Now().Add(time.Minute)))
+	for _, s := range []*redisstore.Store{step1, step2, done} {
+		_, found, err := s.Load(ctx, hash)
+		require.NoError(t, err)
+		require.True(t, found, "sealed with B, opened by a store that has B")
+	}
+	_, found, err := old.Load(ctx, hash)
+	require.NoError(t, err)
+	require.False(t, found, "a store without B misses")
+}
+
+func TestNewRefusesBadKeys(t *testing.T) {
+	srv := redistest.Start(t)
+	for _, keys := range [][]redisstore.Key{nil, {{ID: 1, Secret: []byte("short")}}, {keyA, {ID: 1, Secret: keyB.Secret}}} {
+		_, err := redisstore.New(srv.Client(), keys)
+		require.Error(t, err)
+		require.NotContains(t, err.Error(), string(keyB.Secret))
+	}
+}
+
+// TestLock checks SET NX: one holder at a time; release deletes only the releaser's
+// own lock; an expired lock frees itself.
+func TestLock(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	store := newStore(t, srv, keyA)
+	unlock, err := store.Lock(ctx, hash, 200*time.Millisecond)
+	require.NoError(t, err)
+	require.NotNil(t, unlock)
+	again, err := store.Lock(ctx, hash, time.Second)
+	require.NoError(t, err)
+	require.Nil(t, again, "held by another")
+
+	time.Sleep(300 * time.Millisecond) // the first holder's lock expires
+	next, err := store.Lock(ctx, hash, time.Minute)
+	require.NoError(t, err)
+	require.NotNil(t, next)
+	require.NoError(t, unlock(ctx), "a late release ...")
+	held, err := store.Lock(ctx, hash, time.Second)
+	require.NoError(t, err)
+	require.Nil(t, held, "... leaves the next holder's lock alone")
+	require.NoError(t, next(ctx))
+	mine, err := store.Lock(ctx, hash, time.Second)
+	require.NoError(t, err)
+	require.NotNil(t, mine, "released")
+}
+
+// TestFullRedisIsAMiss fills a Redis that may not evict: Save stores nothing and
+// says nothing, Load misses.
+func TestFullRedisIsAMiss(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	ctx := context.Background()
+	require.NoError(t, rdb.ConfigSet(ctx, "maxmemory-policy", "noeviction").Err())
+	require.NoError(t, rdb.ConfigSet(ctx, "maxmemory", "1").Err()) // one byte: already full
+	store := newStore(t, srv, keyA)
+	require.NoError(t, store.Save(ctx, hash, sample(), time.Now().Add(time.Minute)))
+	_, found, err := store.Load(ctx, hash)
+	require.NoError(t, err)
+	require.False(t, found)
+}
