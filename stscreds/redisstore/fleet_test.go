@@ -53,7 +53,9 @@ func fleet(t *testing.T, srv *ststest.Server, n int, logs *syncBuffer, clientOpt
 		client, err := sts.NewClient(srv.Config(), clientOpts...)
 		require.NoError(t, err)
 		cache, err := stscreds.NewSessionCache(client, append([]func(*stscreds.SessionCacheOptions){func(o *stscreds.SessionCacheOptions) {
-			o.StoreCooldown = 100 * time.Millisecond
+			// A short cool-down for the outage tests, and a timeout long enough for a
+			// loaded machine (-race, -cpu 1, several suites at once) not to trip it.
+			o.StoreCooldown, o.StoreTimeout = 100*time.Millisecond, time.Second
 			if logs != nil {
 				o.Logger = slog.New(slog.NewTextHandler(logs, nil)).With("replica", i)
 			}
@@ -173,16 +175,28 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 	require.Empty(t, errs, "sessions shared before the outage, or fetched anew")
 
 	redis.Start()
-	time.Sleep(150 * time.Millisecond) // the circuit's cool-down
-	for _, r := range replicas {       // each replica's first fetch probes the store
-		_, err := r.cache.Retrieve(context.Background(), session(srv, 10_000))
-		require.NoError(t, err)
-	}
+	awaitSharing(t, srv, replicas, &logs)
 	require.Equal(t, 8, strings.Count(logs.String(), "shared store is back"), logs.String())
 	before := srv.RequestCount("AssumeRole")
 	errs, _ = run(srv, replicas, users(200, 300), 10)
 	require.Empty(t, errs)
 	require.Equal(t, 100, srv.RequestCount("AssumeRole")-before, "sharing resumed")
+}
+
+// awaitSharing asks each replica for new sessions until it logs that the store is
+// back: after the circuit's cool-down its next fetch probes the store, which may
+// still fail for a moment after a restart (go-redis retries dialling once a second).
+func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *syncBuffer) {
+	t.Helper()
+	warm := 10_000
+	for i, r := range replicas {
+		require.Eventually(t, func() bool {
+			warm++
+			_, err := r.cache.Retrieve(context.Background(), session(srv, warm))
+			require.NoError(t, err)
+			return strings.Contains(logs.String(), fmt.Sprintf(`shared store is back; sharing sessions again" replica=%d`, i))
+		}, 10*time.Second, 50*time.Millisecond)
+	}
 }
 
 // TestLockHolderCancelledMidFetch closes the replica that holds a session's lock
@@ -254,7 +268,7 @@ func TestNoSecretInRedisOrLogs(t *testing.T) {
 	require.Empty(t, errs)
 	issued = append(issued, more...)
 	redis.Start()
-	time.Sleep(150 * time.Millisecond)
+	awaitSharing(t, srv, replicas, &logs)
 	errs, more = run(srv, replicas, users(60, 70), 4)
 	require.Empty(t, errs)
 	issued = append(issued, more...)
