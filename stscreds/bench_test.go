@@ -2,9 +2,13 @@ package stscreds_test
 
 import (
 	"context"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/stscreds"
 )
 
@@ -52,5 +56,88 @@ func BenchmarkGetCredential(b *testing.B) {
 		if _, err := c.GetCredential(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// stubAssumer answers AssumeRole without a network, so that benchmarks measure the
+// cache alone.
+type stubAssumer struct{}
+
+func (stubAssumer) AssumeRoleWithContext(_ context.Context, req *sts.AssumeRoleRequest, _ *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+	exp := time.Now().Add(time.Hour).UTC().Format(sts.ExpirationLayout)
+	c := new(sts.Credentials).SetAccessKeyId("STS.bench-" + *req.RoleSessionName).SetAccessKeySecret("secret").
+		SetSecurityToken(strings.Repeat("t", 1000)).SetExpiration(exp)
+	return &sts.AssumeRoleResponse{Body: &sts.AssumeRoleResponseBody{Credentials: c}}, nil
+}
+
+func benchSession(i int) stscreds.Session {
+	return stscreds.Session{RoleArn: "acs:ram::1234567890123456:role/vend", RoleSessionName: "user-" + strconv.Itoa(i),
+		Policy: `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:PutObject","Resource":"acs:oss:*:*:uploads/user-` + strconv.Itoa(i) + `/*"}]}`}
+}
+
+// BenchmarkSessionCacheHit is a read of a session held in memory, among 1,000.
+func BenchmarkSessionCacheHit(b *testing.B) {
+	c, err := stscreds.NewSessionCache(stubAssumer{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	sessions := make([]stscreds.Session, 1000)
+	for i := range sessions {
+		sessions[i] = benchSession(i)
+		if _, err := c.Retrieve(ctx, sessions[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := c.Retrieve(ctx, sessions[i%len(sessions)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				if _, err := c.Retrieve(ctx, sessions[i%len(sessions)]); err != nil {
+					b.Error(err)
+					return
+				}
+				i++
+			}
+		})
+	})
+}
+
+// BenchmarkSessionCacheMemory fills a cache with a million sessions (each with a
+// 1,000-byte token and a policy of about 130 bytes) and reports the heap per entry.
+func BenchmarkSessionCacheMemory(b *testing.B) {
+	const n = 1_000_000
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c, err := stscreds.NewSessionCache(stubAssumer{}, func(o *stscreds.SessionCacheOptions) { o.MaxEntries = n })
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range n {
+			if _, err := c.Retrieve(context.Background(), benchSession(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/entry")
+		if c.Len() != n {
+			b.Fatalf("Len %d", c.Len())
+		}
+		c.Close()
 	}
 }

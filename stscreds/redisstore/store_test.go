@@ -23,7 +23,7 @@ func sample() stscreds.Credentials {
 		SecurityToken: "canary-token-9876543210", Expires: time.Now().Add(time.Hour).Round(0)}
 }
 
-func newStore(t *testing.T, srv *redistest.Server, keys ...redisstore.Key) *redisstore.Store {
+func newStore(t testing.TB, srv *redistest.Server, keys ...redisstore.Key) *redisstore.Store {
 	t.Helper()
 	s, err := redisstore.New(srv.Client(), keys)
 	require.NoError(t, err)
