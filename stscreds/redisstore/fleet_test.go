@@ -199,6 +199,76 @@ func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *s
 	}
 }
 
+// TestBrokenEntryIsFetchedAnew publishes a session from one replica, breaks the entry
+// in Redis in each way sealing guards against, and asks another replica each time: a
+// fresh AssumeRole call, never the broken entry's credentials.
+func TestBrokenEntryIsFetchedAnew(t *testing.T) {
+	redis := redistest.Start(t)
+	rdb := redis.Client()
+	ctx := context.Background()
+	srv := ststest.NewServer()
+	defer srv.Close()
+	other, opener := newStore(t, redis, keyB), newStore(t, redis, keyA)
+	hashOf := func(name string) string { return strings.TrimSuffix(strings.TrimPrefix(name, "stsgo:{"), "}:creds") }
+	for i, tc := range []struct {
+		name  string
+		spoil func(name string, sealed []byte)
+	}{
+		{"byte flipped", func(name string, sealed []byte) {
+			sealed[len(sealed)/2] ^= 0x80
+			require.NoError(t, rdb.Set(ctx, name, sealed, time.Minute).Err())
+		}},
+		{"sealed under another key", func(name string, _ []byte) {
+			require.NoError(t, other.Save(ctx, hashOf(name), sample(), time.Now().Add(time.Minute)))
+		}},
+		{"copied from another session", func(name string, _ []byte) {
+			keys, err := rdb.Keys(ctx, "stsgo:*:creds").Result()
+			require.NoError(t, err)
+			for _, k := range keys {
+				if k != name {
+					v, err := rdb.Get(ctx, k).Bytes()
+					require.NoError(t, err)
+					require.NoError(t, rdb.Set(ctx, name, v, time.Minute).Err())
+					return
+				}
+			}
+			t.Fatal("no other session")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			replicas := fleet(t, srv, 2, nil, nil, withStore(opener))
+			_, err := replicas[0].cache.Retrieve(ctx, session(srv, 1000)) // another session's entry, to copy
+			require.NoError(t, err)
+			s := session(srv, i)
+			first, err := replicas[0].cache.Retrieve(ctx, s)
+			require.NoError(t, err)
+			keys, err := rdb.Keys(ctx, "stsgo:*:creds").Result()
+			require.NoError(t, err)
+			var name string
+			for _, k := range keys {
+				if got, found, _ := opener.Load(ctx, hashOf(k)); found && got.AccessKeyId == first.AccessKeyId {
+					name = k
+				}
+			}
+			require.NotEmpty(t, name, "the session was published")
+			sealed, err := rdb.Get(ctx, name).Bytes()
+			require.NoError(t, err)
+			tc.spoil(name, sealed)
+
+			calls := srv.RequestCount("AssumeRole")
+			got, err := replicas[1].cache.Retrieve(ctx, s)
+			require.NoError(t, err)
+			require.Equal(t, calls+1, srv.RequestCount("AssumeRole"), "fetched anew")
+			require.NotEqual(t, first.AccessKeyId, got.AccessKeyId)
+			require.NotEqual(t, sample().AccessKeyId, got.AccessKeyId)
+			opened, found, err := opener.Load(ctx, hashOf(name))
+			require.NoError(t, err)
+			require.True(t, found, "the broken entry was overwritten")
+			require.Equal(t, got.AccessKeyId, opened.AccessKeyId)
+		})
+	}
+}
+
 // TestLockHolderCancelledMidFetch closes the replica that holds a session's lock
 // while its STS call hangs: it releases the lock, and another replica that was
 // waiting fetches at once, long before the lock would have expired.
