@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stsgo/sts/internal/syncbuf"
 	"github.com/stsgo/sts/ststest"
 )
 
@@ -121,7 +122,7 @@ func TestErrors(t *testing.T) {
 
 func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, &out, &out) }()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "# sts assume-role") }, 5*time.Second, 10*time.Millisecond)

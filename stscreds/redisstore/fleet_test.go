@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,28 +15,11 @@ import (
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/internal/syncbuf"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
 	"github.com/stsgo/sts/ststest"
 )
-
-// syncBuffer is a log destination that many goroutines may write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // replica is one process of a token vending fleet: its own client and session cache.
 type replica struct {
@@ -46,7 +28,7 @@ type replica struct {
 }
 
 // fleet starts n replicas against srv; store, when not nil, is shared by all.
-func fleet(t *testing.T, srv *ststest.Server, n int, logs *syncBuffer, clientOpts []sts.Option, optFns ...func(*stscreds.SessionCacheOptions)) []replica {
+func fleet(t *testing.T, srv *ststest.Server, n int, logs *syncbuf.Buffer, clientOpts []sts.Option, optFns ...func(*stscreds.SessionCacheOptions)) []replica {
 	t.Helper()
 	out := make([]replica, n)
 	for i := range out {
@@ -156,7 +138,7 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 	store := newStore(t, redis, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	replicas := fleet(t, srv, 8, &logs, nil, withStore(store))
 
 	errs, _ := run(srv, replicas, users(0, 100), 10)
@@ -186,7 +168,7 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 // awaitSharing asks each replica for new sessions until it logs that the store is
 // back: after the circuit's cool-down its next fetch probes the store, which may
 // still fail for a moment after a restart (go-redis retries dialling once a second).
-func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *syncBuffer) {
+func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *syncbuf.Buffer) {
 	t.Helper()
 	warm := 10_000
 	for i, r := range replicas {
@@ -329,7 +311,7 @@ func TestNoSecretInRedisOrLogs(t *testing.T) {
 	store := newStore(t, redis, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	replicas := fleet(t, srv, 4, &logs, nil, withStore(store))
 	errs, issued := run(srv, replicas, users(0, 50), 4)
 	require.Empty(t, errs)
