@@ -73,12 +73,17 @@ type mends struct{ clock, credential bool }
 //     when the client's Credential can be invalidated (stscreds caches can), it is,
 //     and the call fetches credentials anew. An error is that fetch's.
 func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *mends, cred *credential) (bool, error) {
-	if se == nil || ctx.Err() != nil {
+	if se == nil {
+		return false, nil
+	}
+	if se.Code == "InvalidTimeStamp.Expired" {
+		se.ClockSkew = c.ClockOffset()
+	}
+	if ctx.Err() != nil {
 		return false, nil
 	}
 	switch se.Code {
 	case "InvalidTimeStamp.Expired":
-		se.ClockSkew = c.ClockOffset()
 		if !c.correctSkew || m.clock || time.Duration(c.signOffset.Load()) == se.ClockSkew {
 			return false, nil
 		}

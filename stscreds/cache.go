@@ -137,10 +137,8 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 		if now < e.refreshAt {
 			return e.creds, nil
 		}
-		if now < e.expires {
-			if now >= e.refreshAt {
-				c.refreshInBackground(ctx, e, now)
-			}
+		if now < e.expires { // within the expiry window
+			c.refreshInBackground(ctx, e, now)
 			return e.creds, nil
 		}
 	}
