@@ -14,6 +14,13 @@
 // When the service refuses credentials that a cache still holds (an expired token, an
 // unknown key), an *sts.Client signing with that cache invalidates it and fetches anew.
 //
+// SessionCache does the same for many sessions at once, keyed by everything that
+// determines them (role, session name, policy, duration, external ID, source
+// identity, signer): a token vending service keeps one session per user and policy
+// instead of calling AssumeRole per request. With a SharedStore (stscreds/redisstore
+// is one on Redis) a fleet of replicas shares the sessions, one STS call per session
+// and refresh window between them all.
+//
 // Every provider here implements credentials-go's credentials.Credential and
 // providers.CredentialsProvider, so it can be given as Config.Credential to this
 // module's client (role chaining) or to any client built on darabonba-openapi:

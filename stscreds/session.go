@@ -239,8 +239,9 @@ func (c *SessionCache) Len() int {
 	return c.lru.Len()
 }
 
-// Close ends the fetches under way and waits for them; later calls of Retrieve fail.
-// It does not close the store or the client.
+// Close ends the fetches under way and waits for them. Afterwards Retrieve still
+// returns credentials held in memory until they are due for a refresh, and fails
+// for the others. It does not close the store or the client.
 func (c *SessionCache) Close() error {
 	c.group.close()
 	return nil
