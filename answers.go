@@ -45,3 +45,46 @@ func (s *GetCallerIdentityResponseBody) missing() string {
 	}
 	return ""
 }
+
+// Validate reports the first field a usable set of credentials lacks, as a
+// *ValidationError; nil when all are there. The official models have the method and
+// check nothing (they carry no constraints); this one checks what decoding an answer
+// checks, so a value the client returned always passes.
+func (c *Credentials) Validate() error { return invalid(c.missing()) }
+
+// Validate reports what the answer lacks, as for Credentials.Validate.
+func (s *AssumeRoleResponseBody) Validate() error { return invalid(s.missing()) }
+
+// Validate reports what the answer lacks, as for Credentials.Validate.
+func (s *AssumeRoleWithSAMLResponseBody) Validate() error { return invalid(s.missing()) }
+
+// Validate reports what the answer lacks, as for Credentials.Validate.
+func (s *AssumeRoleWithOIDCResponseBody) Validate() error { return invalid(s.missing()) }
+
+// Validate reports Arn or IdentityType when the answer lacks it.
+func (s *GetCallerIdentityResponseBody) Validate() error { return invalid(s.missing()) }
+
+// Validate returns nil: the official model's has no constraints to check either.
+func (s *AssumedRoleUser) Validate() error { return nil }
+
+// Validate returns nil: the official model's has no constraints to check either.
+func (s *AssumeRoleWithOIDCResponseBodyOIDCTokenInfo) Validate() error { return nil }
+
+// Validate returns nil: the official model's has no constraints to check either.
+func (s *AssumeRoleWithSAMLResponseBodySAMLAssertionInfo) Validate() error { return nil }
+
+// Validate validates the body, when there is one, as the official responses do.
+func (s *Response[B]) Validate() error {
+	if v, ok := any(s.Body).(interface{ Validate() error }); ok && s.Body != nil {
+		return v.Validate()
+	}
+	return nil
+}
+
+// invalid turns the name of a missing field into a *ValidationError.
+func invalid(field string) error {
+	if field == "" {
+		return nil
+	}
+	return &ValidationError{Field: field, Rule: "is required in an answer"}
+}

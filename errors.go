@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alibabacloud-go/tea/tea"
 )
 
 // ServiceError is an error answer to a request that reached STS, or something in front
@@ -174,4 +176,43 @@ type ValidationError struct {
 // Error returns "sts: invalid <Field>: <Rule>".
 func (e *ValidationError) Error() string {
 	return "sts: invalid " + e.Field + ": " + e.Rule
+}
+
+// As lets errors.As fill a *tea.SDKError (github.com/alibabacloud-go/tea/tea) from e,
+// the way the official client fills the errors it returns, so that code written
+// against it keeps working: Code, StatusCode, Message ("code: <status>, <Message>
+// request id: <RequestId>"), Data (the error body's JSON, scrubbed of the call's
+// secrets as every field here is) and AccessDeniedDetail. A type assertion,
+// err.(*tea.SDKError), cannot work; use errors.As.
+func (e *ServiceError) As(target any) bool {
+	p, ok := target.(**tea.SDKError)
+	if !ok {
+		return false
+	}
+	body := map[string]any{}
+	for k, v := range map[string]string{"Code": e.Code, "Message": e.Message, "RequestId": e.RequestId, "HostId": e.HostId, "Recommend": e.Recommend} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	fields := map[string]any{
+		"code":       e.Code,
+		"statusCode": e.StatusCode,
+		"message":    "code: " + strconv.Itoa(e.StatusCode) + ", " + e.Message + " request id: " + e.RequestId,
+		"data":       body,
+	}
+	if d := e.AccessDeniedDetail; d != nil {
+		detail := map[string]any{}
+		for k, v := range map[string]string{"AuthAction": d.AuthAction, "AuthPrincipalType": d.AuthPrincipalType,
+			"AuthPrincipalOwnerId": d.AuthPrincipalOwnerId, "AuthPrincipalDisplayName": d.AuthPrincipalDisplayName,
+			"PolicyType": d.PolicyType, "NoPermissionType": d.NoPermissionType, "EncodedDiagnosticMessage": d.EncodedDiagnosticMessage} {
+			if v != "" {
+				detail[k] = v
+			}
+		}
+		body["AccessDeniedDetail"] = detail
+		fields["accessDeniedDetail"] = detail
+	}
+	*p = tea.NewSDKError(fields)
+	return true
 }

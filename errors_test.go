@@ -2,6 +2,7 @@ package sts_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
@@ -299,3 +301,45 @@ func TestDeadlineDuringBackoff(t *testing.T) {
 }
 
 func stringPtr(s string) *string { return &s }
+
+// TestSDKErrorForMigratedCode reads a *ServiceError as code written for the official
+// client does, with errors.As into a *tea.SDKError (interop/ compares every field
+// with the official client's own).
+func TestSDKErrorForMigratedCode(t *testing.T) {
+	rs := newRefServer(t, replyFile(t, 403, "no_permission.json"))
+	_, err := newTestClient(t, rs.config()).GetCallerIdentity()
+	var sdkErr *tea.SDKError
+	require.True(t, errors.As(err, &sdkErr))
+	require.Equal(t, "NoPermission", tea.StringValue(sdkErr.Code))
+	require.Equal(t, 403, tea.IntValue(sdkErr.StatusCode))
+	require.Equal(t, "code: 403, You are not authorized to do this action. You should be authorized by RAM. request id: 7A5E6B4F-8E3C-4E3B-9E7C-2F8D3C1B0A9E", tea.StringValue(sdkErr.Message))
+	require.Equal(t, "sts:AssumeRole", sdkErr.AccessDeniedDetail["AuthAction"])
+	var data map[string]any
+	require.NoError(t, json.Unmarshal([]byte(tea.StringValue(sdkErr.Data)), &data))
+	require.Equal(t, "NoPermission", data["Code"])
+	require.Equal(t, "sts.aliyuncs.com", data["HostId"])
+	require.Equal(t, "ImplicitDeny", data["AccessDeniedDetail"].(map[string]any)["NoPermissionType"])
+	var se *sts.ServiceError
+	require.True(t, errors.As(err, &se), "the error is still a *ServiceError")
+}
+
+// TestResponseValidate checks the official models' Validate methods: a response the
+// client returned passes; a body without credentials names the field.
+func TestResponseValidate(t *testing.T) {
+	rs := newRefServer(t, replyFile(t, 200, "assume_role.json"))
+	resp, err := newTestClient(t, rs.config()).AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("alice"))
+	require.NoError(t, err)
+	require.NoError(t, resp.Validate())
+	require.NoError(t, resp.Body.Validate())
+	require.NoError(t, resp.Body.Credentials.Validate())
+	require.NoError(t, resp.Body.AssumedRoleUser.Validate())
+
+	var ve *sts.ValidationError
+	require.ErrorAs(t, new(sts.AssumeRoleResponse).SetBody(new(sts.AssumeRoleResponseBody)).Validate(), &ve)
+	require.Equal(t, "Credentials", ve.Field)
+	require.ErrorAs(t, new(sts.Credentials).SetAccessKeyId("STS.x").Validate(), &ve)
+	require.Equal(t, "Credentials.AccessKeySecret", ve.Field)
+	require.ErrorAs(t, new(sts.GetCallerIdentityResponseBody).SetArn("acs:ram::1:user/u").Validate(), &ve)
+	require.Equal(t, "IdentityType", ve.Field)
+	require.NoError(t, new(sts.GetCallerIdentityResponse).Validate(), "no body, nothing to check, as in the official model")
+}
