@@ -78,10 +78,10 @@ func (c *connection) client() (*sts.Client, error) {
 	return sts.NewClient(cfg, opts...)
 }
 
-// session holds the flags shared by the assume-role commands.
+// session holds the flags shared by the commands that assume a role.
 type session struct {
-	roleArn, sessionName, policy, format string
-	duration                             time.Duration
+	roleArn, sessionName, policy string
+	duration                     time.Duration
 }
 
 func (s *session) register(fs *flag.FlagSet) {
@@ -89,16 +89,17 @@ func (s *session) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.sessionName, "session-name", os.Getenv(stscreds.EnvRoleSessionName), "session name for audit logs (default $ALIBABA_CLOUD_ROLE_SESSION_NAME, else sts-cli-<time>)")
 	fs.DurationVar(&s.duration, "duration", time.Hour, "how long the credentials last, 15m to the role's maximum")
 	fs.StringVar(&s.policy, "policy", "", "policy narrowing the role's permissions: JSON, or @file")
-	fs.StringVar(&s.format, "format", "json", "output: json, env (shell export lines) or external (Alibaba Cloud CLI External mode)")
+}
+
+// registerFormat adds the -format flag of the commands that print credentials.
+func registerFormat(fs *flag.FlagSet) *string {
+	return fs.String("format", "json", "output: json, env (shell export lines) or external (Alibaba Cloud CLI External mode)")
 }
 
 // resolve fills defaults and reads an @file policy.
 func (s *session) resolve() error {
 	if s.roleArn == "" {
 		return fmt.Errorf("sts: -role-arn (or $%s) is required", stscreds.EnvRoleArn)
-	}
-	if _, ok := formats[s.format]; !ok {
-		return fmt.Errorf("sts: -format must be json, env or external")
 	}
 	if s.sessionName == "" {
 		s.sessionName = fmt.Sprintf("sts-cli-%d", time.Now().Unix())
@@ -119,9 +120,13 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var sess session
 	conn.register(fs)
 	sess.register(fs)
+	format := registerFormat(fs)
 	externalID := fs.String("external-id", "", "external ID the role's trust policy requires")
 	sourceIdentity := fs.String("source-identity", "", "source identity carried into the session")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
 		return err
 	}
 	if err := sess.resolve(); err != nil {
@@ -148,7 +153,7 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return printCredentials(stdout, sess.format, resp.Body.Credentials)
+	return printCredentials(stdout, *format, resp.Body.Credentials)
 }
 
 func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -157,9 +162,13 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Wr
 	var sess session
 	conn.register(fs)
 	sess.register(fs)
+	format := registerFormat(fs)
 	providerArn := fs.String("oidc-provider-arn", os.Getenv(stscreds.EnvOIDCProviderArn), "ARN of the OIDC provider (default $ALIBABA_CLOUD_OIDC_PROVIDER_ARN)")
 	tokenFile := fs.String("token-file", os.Getenv(stscreds.EnvOIDCTokenFile), "file holding the OIDC token (default $ALIBABA_CLOUD_OIDC_TOKEN_FILE)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
 		return err
 	}
 	if err := sess.resolve(); err != nil {
@@ -187,7 +196,7 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	return printCredentials(stdout, sess.format, resp.Body.Credentials)
+	return printCredentials(stdout, *format, resp.Body.Credentials)
 }
 
 func callerIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -25,6 +25,7 @@ func fake(t *testing.T) *ststest.Server {
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", srv.User().AccessKeySecret)
 	t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "")
 	t.Setenv("ALIBABA_CLOUD_ROLE_ARN", "")
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true") // no test reaches the metadata service
 	return srv
 }
 

@@ -28,6 +28,14 @@ var formats = map[string]func(io.Writer, credentialValues) error{
 	},
 }
 
+// checkFormat refuses a -format that is not one of formats.
+func checkFormat(format string) error {
+	if _, ok := formats[format]; !ok {
+		return fmt.Errorf("sts: -format must be json, env or external")
+	}
+	return nil
+}
+
 type credentialValues struct{ id, secret, token, expiration string }
 
 func printCredentials(w io.Writer, format string, c *sts.Credentials) error {

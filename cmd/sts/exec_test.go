@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts/ststest"
+)
+
+// binaries builds the sts command and the whoami child once per test run.
+var binaries = sync.OnceValues(func() (dir string, err error) {
+	dir, err = os.MkdirTemp("", "sts-exec-test-")
+	if err != nil {
+		return "", err
+	}
+	for name, pkg := range map[string]string{"sts": ".", "whoami": "./testdata/whoami"} {
+		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+		if err != nil {
+			return "", errors.New(string(out))
+		}
+	}
+	return dir, nil
+})
+
+func binary(t *testing.T, name string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	dir, err := binaries()
+	require.NoError(t, err)
+	return filepath.Join(dir, name)
+}
+
+// otherIdentities writes, in a fresh HOME, an Alibaba Cloud CLI profile and a shared
+// credentials file with keys of another identity: what a child must not pick up.
+func otherIdentities(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".aliyun"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".aliyun", "config.json"), []byte(
+		`{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAIcliprofile","access_key_secret":"cli-secret","region_id":"cn-hangzhou"}]}`), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".alibabacloud"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".alibabacloud", "credentials"), []byte(
+		"[default]\ntype = access_key\naccess_key_id = LTAIsharedfile\naccess_key_secret = shared-secret\n"), 0o600))
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true") // no test reaches the metadata service
+}
+
+// whoami decodes the child's report.
+func whoami(t *testing.T, out []byte) map[string]any {
+	t.Helper()
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(out, &got), "%s", out)
+	return got
+}
+
+// TestExecRunsTheChildAsTheRole runs the whoami child under sts exec, in a HOME
+// holding a CLI profile and a shared credentials file of other identities, with the
+// long-term keys sts exec itself signs with in the environment: the child sees no
+// long-term key, takes its credentials from the URL, and is the assumed role.
+func TestExecRunsTheChildAsTheRole(t *testing.T) {
+	srv := fake(t)
+	otherIdentities(t)
+	t.Setenv("STSGO_TEST_ENDPOINT", srv.URL)
+	child := binary(t, "whoami")
+
+	cmd := exec.Command(binary(t, "sts"), "exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-session-name", "exec-test", "--", child)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	got := whoami(t, out)
+	require.Nil(t, got["Error"])
+	require.Equal(t, "AssumedRoleUser", got["IdentityType"])
+	require.Equal(t, "acs:ram::1234567890123456:assumed-role/test-role/exec-test", got["Arn"])
+	require.Nil(t, got["LongTermKeyInEnv"])
+	require.Contains(t, got["Provider"], "credential_uri")
+	require.NotContains(t, stderr.String(), srv.User().AccessKeySecret)
+
+	// Without sts exec's changes to the environment, the same child with the same
+	// URL would have run as the CLI profile's identity.
+	bare := exec.Command(child)
+	bare.Env = append(withoutKeys(os.Environ()), EnvCredentialsURI+"=http://127.0.0.1:1/unused")
+	out, err = bare.Output()
+	require.NoError(t, err)
+	got = whoami(t, out)
+	require.Contains(t, got["Provider"], "cli_profile", "the profile comes before the URL in the chain")
+	require.Contains(t, got["Error"], "InvalidAccessKeyId.NotFound")
+}
+
+func withoutKeys(env []string) []string {
+	var out []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, "ALIBABA_CLOUD_ACCESS_KEY_") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestExecExitStatusAndSignals checks that sts exec exits with its child's status and
+// passes signals on to it.
+func TestExecExitStatusAndSignals(t *testing.T) {
+	srv := fake(t)
+	otherIdentities(t)
+	sts := binary(t, "sts")
+	base := []string{"exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "--"}
+
+	err := exec.Command(sts, append(base, "sh", "-c", "exit 3")...).Run()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, 3, ee.ExitCode())
+
+	ready := filepath.Join(t.TempDir(), "ready")
+	cmd := exec.Command(sts, append(base, "sh", "-c", `trap 'exit 7' TERM; touch "$0"; while :; do sleep 0.05; done`, ready)...)
+	require.NoError(t, cmd.Start())
+	require.Eventually(t, func() bool { _, err := os.Stat(ready); return err == nil }, 10*time.Second, 10*time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, 7, ee.ExitCode(), "the child trapped the forwarded SIGTERM")
+}
+
+// TestExecRefusesARoleItCannotAssume fails before running anything.
+func TestExecRefusesARoleItCannotAssume(t *testing.T) {
+	srv := fake(t)
+	status, _, errs := runCLI("exec", "-endpoint", srv.URL, "-role-arn", "acs:ram::"+ststest.DefaultAccountID+":role/missing", "--", "true")
+	require.Equal(t, 1, status)
+	require.Contains(t, errs, "EntityNotExist.Role")
+	status, _, _ = runCLI("exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn)
+	require.Equal(t, 2, status, "no command")
+}
+
+func TestChildEnv(t *testing.T) {
+	env := childEnv([]string{
+		"PATH=/bin", "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI", "ALIBABA_CLOUD_ACCESS_KEY_SECRET=s", "ALIBABA_CLOUD_SECURITY_TOKEN=t",
+		"ALICLOUD_ACCESS_KEY=a", "ALIBABA_CLOUD_OIDC_TOKEN_FILE=/var/run/token", "ALIBABA_CLOUD_ROLE_ARN=acs:ram::1:role/r",
+		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=false", "ALIBABA_CLOUD_REGION_ID=cn-hangzhou",
+	}, "http://127.0.0.1:1/secret")
+	require.ElementsMatch(t, []string{
+		"PATH=/bin", "ALIBABA_CLOUD_REGION_ID=cn-hangzhou",
+		"ALIBABA_CLOUD_CREDENTIALS_URI=http://127.0.0.1:1/secret", "ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true",
+		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true", "ALIBABA_CLOUD_CREDENTIALS_FILE=" + os.DevNull,
+	}, env)
+}
