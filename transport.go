@@ -161,10 +161,25 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 	nonce := c.nonce()
 	extra := mergeParams(nil, c.globalHeaders, s.headers, nil)
 
+	// The headers the protocol adds: x-acs-action and x-acs-version for RPC; the
+	// signed ones (but host, sent as req.Host) and Authorization for V3.
+	var buf [16]signer.Param
+	protocol := append(buf[:0], signer.Param{Name: "x-acs-action", Value: op.action}, signer.Param{Name: "x-acs-version", Value: apiVersion})
+	var query string
+	if op.anonymous || c.algorithm == signer.HMACSHA1 {
+		query = c.rpcQuery(op, params, timestamp, nonce, cred)
+	} else {
+		var auth string
+		query, auth, protocol = c.signACS3(op, params, extra, cred, timestamp, nonce, buf[:0])
+		protocol = append(protocol, signer.Param{Name: "Authorization", Value: auth})
+	}
+
 	// All header values share one backing array: one allocation, not one per header.
-	// Each value is a full slice (len = cap = 1), so appending to one copies it.
-	values := make([]string, 0, 11+len(extra))
-	h := make(http.Header, 11+len(extra))
+	// Each value is a full slice (len = cap = 1), so appending to one copies it. The
+	// map is made for its exact size: up to eight entries it is a single group.
+	n := 2 + len(extra) + len(protocol)
+	values := make([]string, 0, n)
+	h := make(http.Header, n)
 	set := func(name, value string) {
 		values = append(values, value)
 		h[name] = values[len(values)-1 : len(values) : len(values)]
@@ -174,22 +189,10 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 	for _, p := range extra {
 		set(p.Name, p.Value)
 	}
-	var query string
-	if op.anonymous || c.algorithm == signer.HMACSHA1 {
-		query = c.rpcQuery(op, params, timestamp, nonce, cred)
-		set("x-acs-action", op.action)
-		set("x-acs-version", apiVersion)
-	} else {
-		var buf [16]signer.Param
-		var auth string
-		var signed []signer.Param
-		query, auth, signed = c.signACS3(op, params, extra, cred, timestamp, nonce, buf[:0])
-		for _, p := range signed {
-			if p.Name != "host" { // sent as req.Host
-				set(p.Name, p.Value)
-			}
+	for _, p := range protocol {
+		if p.Name != "host" {
+			set(p.Name, p.Value)
 		}
-		set("Authorization", auth)
 	}
 	req := &http.Request{
 		Method:     http.MethodPost,
@@ -238,35 +241,33 @@ func (c *Client) signACS3(op operation, params, extra []signer.Param, cred crede
 // rpcQuery returns the query of an RPC-style request: the parameters plus the common
 // ones, with a V1 signature unless the operation is anonymous.
 func (c *Client) rpcQuery(op operation, params []signer.Param, timestamp, nonce string, cred credential) string {
+	// The common parameters, written in the sorted order the signature needs; an
+	// anonymous call has only the unsigned ones.
 	var cb [9]signer.Param
-	common := append(cb[:0],
-		signer.Param{Name: "Action", Value: op.action},
-		signer.Param{Name: "Format", Value: "JSON"},
-		signer.Param{Name: "SignatureNonce", Value: nonce},
-		signer.Param{Name: "Timestamp", Value: timestamp},
-		signer.Param{Name: "Version", Value: apiVersion},
-	)
-	if !op.anonymous {
-		common = append(common,
-			signer.Param{Name: "AccessKeyId", Value: cred.accessKeyID},
-			signer.Param{Name: "SignatureMethod", Value: signer.HMACSHA1},
-			signer.Param{Name: "SignatureVersion", Value: "1.0"})
-		if cred.securityToken != "" {
-			common = append(common, signer.Param{Name: "SecurityToken", Value: cred.securityToken})
-		}
+	common := cb[:0]
+	signed := !op.anonymous
+	if signed {
+		common = append(common, signer.Param{Name: "AccessKeyId", Value: cred.accessKeyID})
 	}
-	signer.SortParams(common)
+	common = append(common, signer.Param{Name: "Action", Value: op.action}, signer.Param{Name: "Format", Value: "JSON"})
+	if signed && cred.securityToken != "" {
+		common = append(common, signer.Param{Name: "SecurityToken", Value: cred.securityToken})
+	}
+	if signed {
+		common = append(common, signer.Param{Name: "SignatureMethod", Value: signer.HMACSHA1})
+	}
+	common = append(common, signer.Param{Name: "SignatureNonce", Value: nonce})
+	if signed {
+		common = append(common, signer.Param{Name: "SignatureVersion", Value: "1.0"})
+	}
+	common = append(common, signer.Param{Name: "Timestamp", Value: timestamp}, signer.Param{Name: "Version", Value: apiVersion})
 	var mb [24]signer.Param
 	all := mergeParams(mb[:0], params, common, nil)
 	var qb [1024]byte
-	q := signer.AppendCanonicalQuery(qb[:0], all)
-	if !op.anonymous {
-		var sb [32]byte
-		sig := signer.AppendV1Signature(sb[:0], http.MethodPost, q, cred.accessKeySecret)
-		q = append(q, "&Signature="...)
-		q = signer.AppendEscape(q, sig)
+	if op.anonymous {
+		return string(signer.AppendCanonicalQuery(qb[:0], all))
 	}
-	return string(q)
+	return string(signer.AppendSignedV1Query(qb[:0], http.MethodPost, all, cred.accessKeySecret))
 }
 
 // mergeParams merges sorted parameter lists into one sorted list, appended to dst;
@@ -280,6 +281,12 @@ func mergeParams(dst, a, b, c []signer.Param) []signer.Param {
 		return b
 	case len(b) == 0 && len(c) == 0:
 		return a
+	case len(a) == 0:
+		return merge2(dst, b, c)
+	case len(b) == 0:
+		return merge2(dst, a, c)
+	case len(c) == 0:
+		return merge2(dst, a, b)
 	}
 	lists := [3][]signer.Param{a, b, c}
 	out := slices.Grow(dst[:0], len(a)+len(b)+len(c))
@@ -302,6 +309,25 @@ func mergeParams(dst, a, b, c []signer.Param) []signer.Param {
 		}
 		out = append(out, p)
 	}
+}
+
+// merge2 is mergeParams of two lists: the common case (the call's parameters and
+// the RPC common parameters, or global and per-call extras), with one comparison per
+// output element.
+func merge2(dst, a, b []signer.Param) []signer.Param {
+	out := slices.Grow(dst[:0], len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0].Name < b[0].Name:
+			out, a = append(out, a[0]), a[1:]
+		case a[0].Name > b[0].Name:
+			out, b = append(out, b[0]), b[1:]
+		default: // the later list wins
+			out, a, b = append(out, b[0]), a[1:], b[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
 }
 
 // transportError wraps a failed exchange, dropping the URL that *url.Error prints:
@@ -332,14 +358,22 @@ func putBuffer(b *bytes.Buffer) {
 // fits is read to its end, so that the connection can be reused.
 func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
 	defer resp.Body.Close()
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return err
+	for {
+		if buf.Available() < 512 {
+			buf.Grow(4096)
+		}
+		free := buf.AvailableBuffer()[:buf.Available()]
+		n, err := resp.Body.Read(free)
+		buf.Write(free[:n]) // appends in place: the bytes are already there
+		switch {
+		case int64(buf.Len()) > limit:
+			return errBodyTooLarge
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
 	}
-	if n > limit {
-		return errBodyTooLarge
-	}
-	return nil
 }
 
 // errorBody is STS's error JSON.
@@ -364,7 +398,8 @@ func decode[B any](op operation, resp *http.Response, body []byte, requestID str
 			return nil, se
 		}
 	}
-	b := new(B)
+	out := new(decoded[B])
+	b := &out.body
 	if err := json.Unmarshal(body, b); err != nil {
 		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
 			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
@@ -378,14 +413,22 @@ func decode[B any](op operation, resp *http.Response, body []byte, requestID str
 				Message: "the answer has no usable " + field}
 		}
 	}
-	headers := make(map[string]*string, len(resp.Header))
+	out.Headers = make(map[string]*string, len(resp.Header))
 	for k, v := range resp.Header {
 		if len(v) > 0 {
-			headers[lowerHeaderName(k)] = &v[0]
+			out.Headers[lowerHeaderName(k)] = &v[0]
 		}
 	}
-	status := int32(resp.StatusCode)
-	return &Response[B]{Headers: headers, StatusCode: &status, Body: b}, nil
+	out.status = int32(resp.StatusCode)
+	out.StatusCode, out.Body = &out.status, &out.body
+	return &out.Response, nil
+}
+
+// decoded is a Response with its status and body, allocated together.
+type decoded[B any] struct {
+	Response[B]
+	status int32
+	body   B
 }
 
 // commonHeaders maps the canonical names of the headers STS sends to the lower-case

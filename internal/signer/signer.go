@@ -100,6 +100,46 @@ func AppendV1StringToSign(dst []byte, method string, canonicalQuery []byte) []by
 	return AppendEscape(dst, canonicalQuery)
 }
 
+// AppendCanonicalQueryAndV1StringToSign appends, in one pass over params (sorted by
+// name), their canonical query to query and the V1 string to sign to stringToSign:
+// what AppendCanonicalQuery and AppendV1StringToSign append, without escaping the
+// canonical query a second time (the escape of %XY is %25XY).
+func AppendCanonicalQueryAndV1StringToSign(query, stringToSign []byte, method string, params []Param) ([]byte, []byte) {
+	stringToSign = append(stringToSign, method...)
+	stringToSign = append(stringToSign, "&%2F&"...)
+	for i, p := range params {
+		if i > 0 {
+			query = append(query, '&')
+			stringToSign = append(stringToSign, "%26"...)
+		}
+		query, stringToSign = appendEscapeTwice(query, stringToSign, p.Name)
+		query = append(query, '=')
+		stringToSign = append(stringToSign, "%3D"...)
+		query, stringToSign = appendEscapeTwice(query, stringToSign, p.Value)
+	}
+	return query, stringToSign
+}
+
+// appendEscapeTwice appends the escape of s to once and the escape of that to twice.
+func appendEscapeTwice(once, twice []byte, s string) ([]byte, []byte) {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && unreserved[s[j]] {
+			j++
+		}
+		once = append(once, s[i:j]...)
+		twice = append(twice, s[i:j]...)
+		if j == len(s) {
+			break
+		}
+		c := s[j]
+		once = append(once, '%', upperHex[c>>4], upperHex[c&15])
+		twice = append(twice, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
+		i = j + 1
+	}
+	return once, twice
+}
+
 // AppendV1Signature appends the V1 signature of a request whose parameters (all but
 // Signature) give canonicalQuery: base64(HMAC-SHA1(secret + "&", string to sign)).
 func AppendV1Signature(dst []byte, method string, canonicalQuery []byte, secret string) []byte {
@@ -107,6 +147,19 @@ func AppendV1Signature(dst []byte, method string, canonicalQuery []byte, secret 
 	defer putScratch(s)
 	s.buf = AppendV1StringToSign(s.buf[:0], method, canonicalQuery)
 	return base64.StdEncoding.AppendEncode(dst, s.mac(HMACSHA1, secret, "&", s.buf))
+}
+
+// AppendSignedV1Query appends to dst the query of a V1-signed request: the
+// canonical query of params (sorted by name), then "&Signature=" and the escaped
+// signature. The string to sign is built in the same pass as the query, in pooled
+// memory.
+func AppendSignedV1Query(dst []byte, method string, params []Param, secret string) []byte {
+	s := getScratch()
+	defer putScratch(s)
+	dst, s.buf = AppendCanonicalQueryAndV1StringToSign(dst, s.buf[:0], method, params)
+	s.out = base64.StdEncoding.AppendEncode(s.out[:0], s.mac(HMACSHA1, secret, "&", s.buf))
+	dst = append(dst, "&Signature="...)
+	return AppendEscape(dst, s.out)
 }
 
 // IsSignedHeader reports whether a header, by its lower-case name, is part of a V3

@@ -215,6 +215,15 @@ func FuzzCanonicalQuery(f *testing.F) {
 		if got != want {
 			t.Fatalf("AppendCanonicalQuery(%q=%q) = %q, want %q", name, value, got, want)
 		}
+		params := []Param{{"Action", "AssumeRole"}, {name, value}}
+		SortParams(params)
+		q, sts := AppendCanonicalQueryAndV1StringToSign(nil, nil, "POST", params)
+		if want := AppendCanonicalQuery(nil, params); string(q) != string(want) {
+			t.Fatalf("one pass: query %q, want %q", q, want)
+		}
+		if want := AppendV1StringToSign(nil, "POST", q); string(sts) != string(want) {
+			t.Fatalf("one pass: string to sign %q, want %q", sts, want)
+		}
 	})
 }
 
@@ -226,8 +235,12 @@ func FuzzV1Signature(f *testing.F) {
 	f.Fuzz(func(t *testing.T, value, secret string) {
 		params := []Param{{"Action", "AssumeRole"}, {"RoleArn", value}}
 		q := AppendCanonicalQuery(nil, params)
-		if got, want := string(AppendV1Signature(nil, "POST", q, secret)), refV1("POST", params, secret); got != want {
+		want := refV1("POST", params, secret)
+		if got := string(AppendV1Signature(nil, "POST", q, secret)); got != want {
 			t.Fatalf("V1Signature = %q, want %q", got, want)
+		}
+		if got, want := string(AppendSignedV1Query(nil, "POST", params, secret)), string(q)+"&Signature="+string(AppendEscape(nil, want)); got != want {
+			t.Fatalf("AppendSignedV1Query = %q, want %q", got, want)
 		}
 	})
 }
