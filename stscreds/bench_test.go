@@ -2,11 +2,19 @@ package stscreds_test
 
 import (
 	"context"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aliyun/credentials-go/credentials/providers"
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/stscreds"
@@ -139,5 +147,41 @@ func BenchmarkSessionCacheMemory(b *testing.B) {
 			b.Fatalf("Len %d", c.Len())
 		}
 		c.Close()
+	}
+}
+
+// BenchmarkCredentialsGoRAMRoleARN is the read of a cached value from credentials-go's
+// own RAM-role provider, the other way Alibaba Cloud Go SDKs assume a role: compare
+// with BenchmarkRetrieveCached. Its provider speaks HTTPS only, so the stand-in STS
+// serves TLS and its certificate is made a system root (SSL_CERT_FILE, read once per
+// process: nothing before this benchmark may have loaded the system roots).
+func BenchmarkCredentialsGoRAMRoleARN(b *testing.B) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"RequestId":"r","Credentials":{"AccessKeyId":"STS.bench","AccessKeySecret":"secret","SecurityToken":"token","Expiration":%q}}`,
+			time.Now().Add(time.Hour).UTC().Format(sts.ExpirationLayout))
+	}))
+	defer srv.Close()
+	roots := filepath.Join(b.TempDir(), "roots.pem")
+	if err := os.WriteFile(roots, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("SSL_CERT_FILE", roots)
+	static, err := providers.NewStaticAKCredentialsProviderBuilder().WithAccessKeyId("LTAIbench").WithAccessKeySecret("secret").Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := providers.NewRAMRoleARNCredentialsProviderBuilder().WithCredentialsProvider(static).
+		WithRoleArn("acs:ram::1234567890123456:role/bench").WithStsEndpoint(strings.TrimPrefix(srv.URL, "https://")).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := p.GetCredentials(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.GetCredentials(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
