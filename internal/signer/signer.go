@@ -146,7 +146,7 @@ func AppendV1Signature(dst []byte, method string, canonicalQuery []byte, secret 
 	s := getScratch()
 	defer putScratch(s)
 	s.buf = AppendV1StringToSign(s.buf[:0], method, canonicalQuery)
-	return base64.StdEncoding.AppendEncode(dst, s.mac(HMACSHA1, secret, "&", s.buf))
+	return base64.StdEncoding.AppendEncode(dst, s.hmac(HMACSHA1).appendSum(s.sum[:0], secret, "&", s.buf))
 }
 
 // AppendSignedV1Query appends to dst the query of a V1-signed request: the
@@ -157,7 +157,7 @@ func AppendSignedV1Query(dst []byte, method string, params []Param, secret strin
 	s := getScratch()
 	defer putScratch(s)
 	dst, s.buf = AppendCanonicalQueryAndV1StringToSign(dst, s.buf[:0], method, params)
-	s.out = base64.StdEncoding.AppendEncode(s.out[:0], s.mac(HMACSHA1, secret, "&", s.buf))
+	s.out = base64.StdEncoding.AppendEncode(s.out[:0], s.hmac(HMACSHA1).appendSum(s.sum[:0], secret, "&", s.buf))
 	dst = append(dst, "&Signature="...)
 	return AppendEscape(dst, s.out)
 }
@@ -216,7 +216,7 @@ func AppendACS3Signature(dst []byte, algorithm, method string, canonicalQuery []
 	defer putScratch(s)
 	s.buf = AppendCanonicalRequest(s.buf[:0], method, canonicalQuery, headers, hashedPayload)
 	s.out = AppendACS3StringToSign(s.out[:0], algorithm, s.buf)
-	return hex.AppendEncode(dst, s.mac(algorithm, secret, "", s.out))
+	return hex.AppendEncode(dst, s.hmac(algorithm).appendSum(s.sum[:0], secret, "", s.out))
 }
 
 // AppendAuthorization appends the V3 Authorization header value:
@@ -250,15 +250,17 @@ func appendHash(dst []byte, algorithm string, b []byte) []byte {
 	return append(dst, sum[:]...)
 }
 
-// scratch is the per-call working memory of a signature: buffers and a keyed hash
-// state per algorithm, pooled so that signing allocates only its result.
+// scratch is the per-call working memory of a signature: buffers for the strings a
+// signature is computed over and for its result, and a mac per algorithm. Nothing in
+// it is derived from a secret once the call returns (see mac).
 type scratch struct {
 	buf, out []byte
+	sum      []byte // the last MAC, public once sent
 	macs     map[string]*mac
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{buf: make([]byte, 0, 1024), out: make([]byte, 0, 256), macs: make(map[string]*mac, 2)}
+	return &scratch{buf: make([]byte, 0, 1024), out: make([]byte, 0, 256), sum: make([]byte, 0, 32), macs: make(map[string]*mac, 2)}
 }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
@@ -270,13 +272,12 @@ func putScratch(s *scratch) {
 	scratchPool.Put(s)
 }
 
-// mac returns HMAC(key+suffix, msg) under the hash of the algorithm; the result is
-// valid until s is used again.
-func (s *scratch) mac(algorithm, key, suffix string, msg []byte) []byte {
+// hmac returns the scratch's mac for the algorithm.
+func (s *scratch) hmac(algorithm string) *mac {
 	m := s.macs[algorithm]
 	if m == nil {
 		m = newMAC(algorithm)
 		s.macs[algorithm] = m
 	}
-	return m.sum(key, suffix, msg)
+	return m
 }
