@@ -202,7 +202,6 @@ func (c *Client) newRequest(ctx context.Context, op operation, params []signer.P
 		ProtoMinor: 1,
 		Header:     h,
 		Host:       c.endpoint,
-		Body:       http.NoBody,
 	}
 	return req.WithContext(ctx)
 }
