@@ -171,6 +171,7 @@ func page(rs map[string]result, cpu string, count int, benchtime string) []byte 
 		row("official, "+sig, "BenchmarkRoundTrip/official/"+sig, wire)
 	}
 
+	p("\nOn loopback the difference is larger than the library's own cost below: a real\nconnection makes net/http watch the per-attempt read-timeout context our client sets\n(the same 10 s context added to the wire floor cost it about 3 µs in a separate run),\nand client and server share two cores, where runs differ by several µs.\n")
 	p("\nThe same comparison without the network (`BenchmarkClientCost`): the wire floor and our\nclient both send through a transport that answers in memory, so loopback's noise drops\nout and the difference is the library's own cost.\n\n")
 	p("| | ns/op | B/op | allocs/op | beyond wire |\n|---|--:|--:|--:|--:|\n")
 	for _, sig := range []string{"acs3", "v1"} {
