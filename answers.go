@@ -60,8 +60,10 @@ func parseExpiration(s string) (time.Time, bool) {
 	return t, true
 }
 
-func (s *AssumeRoleResponseBody) missing() string         { return s.Credentials.missing() }
+func (s *AssumeRoleResponseBody) missing() string { return s.Credentials.missing() }
+
 func (s *AssumeRoleWithSAMLResponseBody) missing() string { return s.Credentials.missing() }
+
 func (s *AssumeRoleWithOIDCResponseBody) missing() string { return s.Credentials.missing() }
 
 // missing names Arn or IdentityType when the answer lacks it: without them it says

@@ -61,25 +61,6 @@ type Client struct {
 	maxBodyBytes     int64
 }
 
-// roundTrip sends req. The client's own transport is called directly: STS never
-// redirects, and http.Client would copy every request's headers in case it did.
-func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
-	if c.httpClient != nil {
-		return c.httpClient.Do(req)
-	}
-	return c.transport.RoundTrip(req)
-}
-
-// CloseIdleConnections closes the connections the client keeps alive between calls.
-// A client stays usable; call it when dropping a client that will not be used again.
-func (c *Client) CloseIdleConnections() {
-	if c.httpClient != nil {
-		c.httpClient.CloseIdleConnections()
-	} else if t, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
-		t.CloseIdleConnections()
-	}
-}
-
 // Endpoint returns the host (and port, if any) the client sends its requests to.
 func (c *Client) Endpoint() string { return c.endpoint }
 

@@ -1,20 +1,12 @@
 package sts
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"time"
-
-	"golang.org/x/net/http/httpproxy"
 
 	"github.com/stsgo/sts/internal/signer"
 )
@@ -82,13 +74,6 @@ func WithNonceSource(next func() string) Option {
 // loopback interface. Credentials and tokens then cross the network in clear text.
 func WithInsecureHTTP() Option {
 	return func(o *options) { o.insecureHTTP = true }
-}
-
-// randomNonce returns 128 bits from crypto/rand in hex.
-func randomNonce() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }
 
 // NewClient builds a client from config, which may be nil (credentials-go's default
@@ -274,121 +259,10 @@ func algorithm(config *Config) (string, error) {
 	return "", &ValidationError{Field: "Config.SignatureAlgorithm", Rule: `must be "ACS3-HMAC-SHA256", "ACS3-HMAC-SM3" or "v2"`}
 }
 
-// reservedHeaders are the headers the client writes itself; extra headers may not
-// replace them.
-var reservedHeaders = map[string]bool{
-	"host": true, "authorization": true, "user-agent": true, "accept": true, "content-type": true,
-	"content-length": true, "x-acs-action": true, "x-acs-version": true, "x-acs-date": true,
-	"x-acs-signature-nonce": true, "x-acs-content-sha256": true, "x-acs-accesskey-id": true,
-	"x-acs-security-token": true,
-}
-
-// headerParams turns extra headers into lower-case name/value pairs, refusing the
-// ones the protocol owns.
-func headerParams(field string, h map[string]*string) ([]signer.Param, error) {
-	out := make([]signer.Param, 0, len(h))
-	for k, v := range h {
-		name := strings.ToLower(strings.TrimSpace(k))
-		if reservedHeaders[name] {
-			return nil, &ValidationError{Field: field, Rule: "must not set " + name + ", which the client writes itself"}
-		}
-		if v != nil {
-			out = append(out, signer.Param{Name: name, Value: strings.TrimSpace(*v)})
-		}
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	signer.SortParams(out)
-	return out, nil
-}
-
-// queryParams turns extra query parameters into sorted name/value pairs.
-func queryParams(q map[string]*string) []signer.Param {
-	out := make([]signer.Param, 0, len(q))
-	for k, v := range q {
-		if v != nil {
-			out = append(out, signer.Param{Name: k, Value: *v})
-		}
-	}
-	signer.SortParams(out)
-	return out
-}
-
-// newTransport builds the client's one connection pool from Config's connection
-// settings.
-func newTransport(config *Config) (*http.Transport, error) {
-	dialer := &net.Dialer{Timeout: millis(config.ConnectTimeout, DefaultConnectTimeout), KeepAlive: 30 * time.Second}
-	maxIdle := 100
-	if n := deref(config.MaxIdleConns); n > 0 {
-		maxIdle = n
-	}
-	t := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if s := callSettingsFrom(ctx); s != nil && s.connectTimeout > 0 {
-				d := *dialer
-				d.Timeout = s.connectTimeout
-				return d.DialContext(ctx, network, addr)
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-		MaxIdleConns:          maxIdle,
-		MaxIdleConnsPerHost:   maxIdle,
-		IdleConnTimeout:       millis(config.IdleTimeout, 90*time.Second),
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		ForceAttemptHTTP2:     !deref(config.DisableHttp2),
-	}
-	configured := proxyFunc(config.HttpProxy, config.HttpsProxy, config.NoProxy)
-	t.Proxy = func(r *http.Request) (*url.URL, error) {
-		if s := callSettingsFrom(r.Context()); s != nil && s.proxy != nil {
-			return s.proxy(r.URL)
-		}
-		if configured != nil {
-			return configured(r.URL)
-		}
-		return http.ProxyFromEnvironment(r)
-	}
-	tc, err := tlsConfig(config)
-	if err != nil {
-		return nil, err
-	}
-	t.TLSClientConfig = tc
-	return t, nil
-}
-
-// proxyFunc chooses a proxy per URL from HTTP_PROXY/HTTPS_PROXY/NO_PROXY-style
-// settings, as net/http does from the environment; nil when none is set.
-func proxyFunc(httpProxy, httpsProxy, noProxy *string) func(*url.URL) (*url.URL, error) {
-	if httpProxy == nil && httpsProxy == nil && noProxy == nil {
-		return nil
-	}
-	return (&httpproxy.Config{HTTPProxy: deref(httpProxy), HTTPSProxy: deref(httpsProxy), NoProxy: deref(noProxy)}).ProxyFunc()
-}
-
-func tlsConfig(config *Config) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	switch v := strings.ToUpper(strings.TrimSpace(deref(config.TlsMinVersion))); v {
-	case "", "TLSV1.2", "TLS1.2", "1.2":
-	case "TLSV1.3", "TLS1.3", "1.3":
-		tc.MinVersion = tls.VersionTLS13
-	default:
-		return nil, &ValidationError{Field: "Config.TlsMinVersion", Rule: `must be "TLSv1.2" or "TLSv1.3"`}
-	}
-	if ca := deref(config.Ca); ca != "" {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM([]byte(ca)) {
-			return nil, &ValidationError{Field: "Config.Ca", Rule: "must hold PEM certificates"}
-		}
-		tc.RootCAs = pool
-	}
-	cert, key := deref(config.Cert), deref(config.Key)
-	if (cert == "") != (key == "") {
-		return nil, &ValidationError{Field: "Config.Cert", Rule: "and Config.Key must be set together"}
-	}
-	if cert != "" {
-		pair, err := tls.X509KeyPair([]byte(cert), []byte(key))
-		if err != nil {
-			return nil, &ValidationError{Field: "Config.Cert", Rule: "and Config.Key must be a PEM certificate and its private key: " + err.Error()}
-		}
-		tc.Certificates = []tls.Certificate{pair}
-	}
-	return tc, nil
+	return *p
 }

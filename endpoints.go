@@ -88,11 +88,3 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 		return CentralEndpoint, nil
 	}
 }
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}

@@ -2,8 +2,11 @@ package sts
 
 import (
 	"encoding/json"
+	"net/url"
 	"reflect"
 	"strings"
+
+	"github.com/stsgo/sts/internal/signer"
 )
 
 // redacted stands in for a secret in String output.
@@ -74,4 +77,25 @@ func redactedTree(v reflect.Value) any {
 	default:
 		return v.Interface()
 	}
+}
+
+// scrub replaces the call's secrets in s, raw or percent-encoded as a query carries
+// them: the secret key, the security token, and the OIDC token or SAML assertion of an
+// anonymous call.
+func scrub(s string, cred credential, params []signer.Param) string {
+	secrets := []string{cred.accessKeySecret, cred.securityToken}
+	for _, p := range params {
+		if p.Name == "OIDCToken" || p.Name == "SAMLAssertion" {
+			secrets = append(secrets, p.Value)
+		}
+	}
+	for _, secret := range secrets {
+		if len(secret) < 4 {
+			continue
+		}
+		for _, form := range []string{secret, string(signer.AppendEscape(nil, secret)), url.QueryEscape(secret)} {
+			s = strings.ReplaceAll(s, form, redacted)
+		}
+	}
+	return s
 }

@@ -1,7 +1,6 @@
 package sts
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -91,23 +90,4 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 		s.queries = queryParams(e.Queries)
 	}
 	return s, nil
-}
-
-// callKey keys the per-call settings that the transport reads from a request's
-// context.
-type callKey struct{}
-
-// withCallSettings puts s where the client's dialer and proxy function find it, when
-// it overrides them.
-func withCallSettings(ctx context.Context, s *callSettings) context.Context {
-	if s.proxy == nil && s.connectTimeout == 0 {
-		return ctx
-	}
-	cs := *s // a copy, so that s itself need not live on the heap
-	return context.WithValue(ctx, callKey{}, &cs)
-}
-
-func callSettingsFrom(ctx context.Context) *callSettings {
-	s, _ := ctx.Value(callKey{}).(*callSettings)
-	return s
 }

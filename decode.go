@@ -1,0 +1,170 @@
+package sts
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// errorBody is STS's error JSON.
+type errorBody struct {
+	RequestId          string          `json:"RequestId"`
+	HostId             string          `json:"HostId"`
+	Code               string          `json:"Code"`
+	Message            string          `json:"Message"`
+	Recommend          string          `json:"Recommend"`
+	AccessDeniedDetail json.RawMessage `json:"AccessDeniedDetail"`
+}
+
+var codeKey = []byte(`"Code"`)
+
+// decode turns a response into a Response[B], or into a *ServiceError when the status
+// is not 2xx, when a 2xx body carries an error Code, or when the body is not JSON.
+// scrub removes the call's secrets from any excerpt of the body.
+func decode[B any](op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) (*Response[B], error) {
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if !ok || bytes.Contains(body, codeKey) {
+		if se := serviceError(op, resp, body, requestID, scrub); se != nil {
+			return nil, se
+		}
+	}
+	out := new(decoded[B])
+	b := &out.body
+	if err := json.Unmarshal(body, b); err != nil {
+		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
+			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
+	}
+	if a, ok := any(b).(answer); ok {
+		if field := a.missing(); field != "" {
+			if id := deref(a.GetRequestId()); id != "" {
+				requestID = id
+			}
+			return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID),
+				Message: "the answer has no usable " + field}
+		}
+	}
+	out.Headers = make(map[string]*string, len(resp.Header))
+	for k, v := range resp.Header {
+		if len(v) > 0 {
+			out.Headers[lowerHeaderName(k)] = &v[0]
+		}
+	}
+	out.status = int32(resp.StatusCode)
+	out.StatusCode, out.Body = &out.status, &out.body
+	return &out.Response, nil
+}
+
+// decoded is a Response with its status and body, allocated together.
+type decoded[B any] struct {
+	Response[B]
+	status int32
+	body   B
+}
+
+// commonHeaders maps the canonical names of the headers STS sends to the lower-case
+// names the official SDK's Response.Headers uses, saving an allocation each.
+var commonHeaders = map[string]string{
+	"Content-Type": "content-type", "Content-Length": "content-length", "Date": "date",
+	"Connection": "connection", "Keep-Alive": "keep-alive", "X-Acs-Request-Id": "x-acs-request-id",
+	"X-Acs-Trace-Id": "x-acs-trace-id", "Access-Control-Allow-Origin": "access-control-allow-origin",
+	"Access-Control-Expose-Headers": "access-control-expose-headers",
+}
+
+func lowerHeaderName(k string) string {
+	if l, ok := commonHeaders[k]; ok {
+		return l
+	}
+	return strings.ToLower(k)
+}
+
+// serviceError reads an error answer. It returns nil for a 2xx body without a Code.
+func serviceError(op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) *ServiceError {
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err != nil || eb.Code == "" {
+		if ok {
+			return nil
+		}
+		msg := http.StatusText(resp.StatusCode)
+		if len(body) > 0 {
+			msg += ": " + excerpt(body, scrub)
+		}
+		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID), Message: msg, RetryAfter: retryAfter(resp.Header)}
+	}
+	se := &ServiceError{
+		Action:     op.action,
+		StatusCode: resp.StatusCode,
+		Code:       eb.Code,
+		Message:    eb.Message,
+		RequestId:  eb.RequestId,
+		HostId:     eb.HostId,
+		Recommend:  eb.Recommend,
+		RetryAfter: retryAfter(resp.Header),
+	}
+	if se.RequestId == "" {
+		se.RequestId = requestID
+	}
+	fields := []*string{&se.Code, &se.Message, &se.RequestId, &se.HostId, &se.Recommend}
+	if len(eb.AccessDeniedDetail) > 0 {
+		var d AccessDeniedDetail
+		if json.Unmarshal(eb.AccessDeniedDetail, &d) == nil {
+			se.AccessDeniedDetail = &d
+			fields = append(fields, &d.AuthAction, &d.AuthPrincipalType, &d.AuthPrincipalOwnerId,
+				&d.AuthPrincipalDisplayName, &d.PolicyType, &d.NoPermissionType, &d.EncodedDiagnosticMessage)
+		}
+	}
+	// Whatever answered may have echoed the request: no field may carry its secrets.
+	for _, f := range fields {
+		*f = scrub(*f)
+	}
+	return se
+}
+
+// retryAfter reads the back-off a throttled answer asks for: x-acs-retry-after in
+// milliseconds, else the TimeLeft (milliseconds) of the older x-ratelimit headers.
+func retryAfter(h http.Header) time.Duration {
+	if v := h.Get("X-Acs-Retry-After"); v != "" {
+		if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && ms > 0 {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	var longest time.Duration
+	for _, name := range []string{"X-Ratelimit-User-Api", "X-Ratelimit-User"} {
+		for pair := range strings.SplitSeq(h.Get(name), ",") {
+			k, v, _ := strings.Cut(pair, ":")
+			if strings.TrimSpace(k) != "TimeLeft" {
+				continue
+			}
+			if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				longest = max(longest, time.Duration(ms)*time.Millisecond)
+			}
+		}
+	}
+	return longest
+}
+
+// maxExcerpt bounds how much of an unreadable body goes into an error.
+const maxExcerpt = 256
+
+// excerpt returns the start of body as printable text, with the call's secrets
+// removed first, so that a secret cut short by the excerpt's end cannot slip through.
+func excerpt(body []byte, scrub func(string) string) string {
+	s := scrub(strings.ToValidUTF8(string(body), "?"))
+	cut := len(s) > maxExcerpt
+	if cut {
+		s = strings.ToValidUTF8(s[:maxExcerpt], "")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if cut {
+		s += "..."
+	}
+	return s
+}
