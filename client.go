@@ -11,6 +11,7 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 
+	"github.com/stsgo/sts/internal/protocol"
 	"github.com/stsgo/sts/internal/signer"
 )
 
@@ -31,7 +32,7 @@ type GlobalParameters = openapi.GlobalParameters
 type ExtendsParameters = util.ExtendsParameters
 
 // apiVersion is the STS API version every request names.
-const apiVersion = "2015-04-01"
+const apiVersion = protocol.APIVersion
 
 // Client calls STS. It is safe for concurrent use, and meant to be built once and
 // shared: it keeps its connections alive between calls.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsgo/sts/internal/protocol"
 	"github.com/stsgo/sts/internal/signer"
 )
 
@@ -18,8 +19,8 @@ const Version = "0.1.0"
 const (
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultReadTimeout    = 10 * time.Second
-	// MaxResponseBytes caps how much of a response body is read.
-	MaxResponseBytes = 1 << 20
+	// MaxResponseBytes caps how much of a response body is read: 1 MiB.
+	MaxResponseBytes = protocol.MaxBodyBytes
 )
 
 var defaultUserAgent = "stsgo/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") Go/" + strings.TrimPrefix(runtime.Version(), "go")

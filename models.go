@@ -3,6 +3,8 @@ package sts
 import (
 	"fmt"
 	"time"
+
+	"github.com/stsgo/sts/internal/protocol"
 )
 
 // The request and response models keep the names and shapes of the official
@@ -12,9 +14,9 @@ import (
 // AccessKeySecret, SecurityToken, OIDCToken or SAMLAssertion, and Validate checks the
 // documented limits (see validate.go) instead of nothing.
 
-// ExpirationLayout is the layout of Expiration and the other times STS returns, always
-// UTC.
-const ExpirationLayout = "2006-01-02T15:04:05Z"
+// ExpirationLayout is the layout of Expiration and the other times STS returns,
+// "2006-01-02T15:04:05Z": always UTC, to the second.
+const ExpirationLayout = protocol.TimestampLayout
 
 // AssumeRoleRequest is the input of AssumeRole: which role to assume, for how long and
 // with what narrower policy.

@@ -2,16 +2,20 @@ package sts
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stsgo/sts/internal/protocol"
 )
 
 // The limits STS documents for its parameters (shared/PROTOCOL.md, "Operations").
 // Requests are checked against them before anything is sent, so a mistake costs no
 // round trip and no rate-limit budget.
 const (
-	MinDurationSeconds = 900
-	MaxDurationSeconds = 43200
+	MinDurationSeconds = protocol.MinDurationSeconds
+	MaxDurationSeconds = protocol.MaxDurationSeconds
 )
 
 // rule is one constraint on a string parameter; desc completes "must ...".
@@ -62,8 +66,8 @@ var (
 		ok:   func(s string) bool { return lengthIn(s, 2, 64) && allOf(s, ".@-_") },
 	}
 	policyRule = rule{
-		desc: "must be 1 to 2048 characters",
-		ok:   func(s string) bool { return lengthIn(s, 1, 2048) },
+		desc: "must be 1 to " + strconv.Itoa(protocol.MaxPolicyLength) + " characters",
+		ok:   func(s string) bool { return lengthIn(s, 1, protocol.MaxPolicyLength) },
 	}
 	externalIDRule = rule{
 		desc: "must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -",
@@ -105,7 +109,7 @@ func (c *checker) str(field string, v *string, required bool, r rule) {
 
 func (c *checker) duration(v *int64) {
 	if v != nil && (*v < MinDurationSeconds || *v > MaxDurationSeconds) {
-		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: "must be 900 to 43200 seconds"})
+		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: fmt.Sprintf("must be %d to %d seconds", MinDurationSeconds, MaxDurationSeconds)})
 	}
 }
 

@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/internal/protocol"
 )
 
 // checkParams runs the client's own documented rules over a request's parameters,
@@ -53,14 +55,14 @@ func (p params) policyAndDuration() (int64, *apiError) {
 	return n, nil
 }
 
-// checkPolicy holds a Policy to STS's rules: at most 2048 characters of JSON.
+// checkPolicy holds a Policy to STS's rules: at most MaxPolicyLength characters of JSON.
 func checkPolicy(p params) *apiError {
 	policy, ok := p["Policy"]
 	if !ok {
 		return nil
 	}
-	if len([]rune(policy)) > 2048 {
-		return badRequest("InvalidParameter.PolicySize", "The size of the policy exceeds 2048 characters.")
+	if len([]rune(policy)) > protocol.MaxPolicyLength {
+		return badRequest("InvalidParameter.PolicySize", fmt.Sprintf("The size of the policy exceeds %d characters.", protocol.MaxPolicyLength))
 	}
 	var doc map[string]any
 	if json.Unmarshal([]byte(policy), &doc) != nil {

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-const apiVersion = "2015-04-01"
+	"github.com/stsgo/sts/internal/protocol"
+)
 
 // apiError is an error answer, as STS gives it.
 type apiError struct {
@@ -42,7 +42,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBodyBytes))
 	if err != nil {
 		rec.Code = "ClientGone"
 		return
@@ -95,7 +95,7 @@ func (s *Server) handle(r *http.Request, p params, body []byte, now time.Time, r
 	if version == "" {
 		version = p["Version"]
 	}
-	if version != apiVersion {
+	if version != protocol.APIVersion {
 		return nil, &apiError{status: http.StatusNotFound, code: "InvalidVersion", message: "Specified parameter Version is not valid."}
 	}
 	switch rec.Action {

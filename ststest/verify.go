@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stsgo/sts/internal/protocol"
 	"github.com/stsgo/sts/internal/signer"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) authenticate(r *http.Request, p params, body []byte, now time.T
 	}
 	rec.Signature, rec.AccessKeyId = sr.algorithm, sr.keyID
 
-	ts, err := time.Parse("2006-01-02T15:04:05Z", sr.timestamp)
+	ts, err := time.Parse(protocol.TimestampLayout, sr.timestamp)
 	if err != nil {
 		return nil, badRequest("InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
 	}
@@ -123,7 +124,7 @@ func parseACS3(r *http.Request, body []byte) (*signedRequest, *apiError) {
 	for _, n := range names {
 		signed[n] = true
 	}
-	for _, must := range []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"} {
+	for _, must := range protocol.RequiredSignedHeaders {
 		if !signed[must] {
 			return nil, incomplete
 		}

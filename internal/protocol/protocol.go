@@ -1,0 +1,24 @@
+// Package protocol holds the facts of the STS 2015-04-01 wire protocol that both the
+// client and the fake (ststest) rely on, so that each has one owner. Their sources are
+// in shared/PROTOCOL.md. The parameter rules are not here: the client and the fake
+// each have their own, and a test holds them to each other.
+package protocol
+
+const (
+	// APIVersion is the version every request names.
+	APIVersion = "2015-04-01"
+	// TimestampLayout is the layout of signed timestamps, Expiration and the other
+	// times STS sends: UTC, to the second.
+	TimestampLayout = "2006-01-02T15:04:05Z"
+	// MaxBodyBytes caps the bodies either side reads.
+	MaxBodyBytes = 1 << 20
+	// MaxPolicyLength is the longest session policy, in characters.
+	MaxPolicyLength = 2048
+	// MinDurationSeconds and MaxDurationSeconds bound DurationSeconds; a role's own
+	// maximum session duration may be lower.
+	MinDurationSeconds = 900
+	MaxDurationSeconds = 43200
+)
+
+// RequiredSignedHeaders are the headers every V3 signature must cover.
+var RequiredSignedHeaders = []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"}
