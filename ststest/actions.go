@@ -4,31 +4,14 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/internal/protocol"
 )
-
-// checkParams runs the client's own documented rules over a request's parameters,
-// answering InvalidParameter.<Field> (MissingParameter for a required one) for the
-// first broken rule. Parameters the action does not define are ignored, as STS does.
-func checkParams(err error) *apiError {
-	var ve *sts.ValidationError
-	if !errors.As(err, &ve) {
-		return nil
-	}
-	_, field, _ := strings.Cut(ve.Field, ".")
-	if ve.Rule == "is required" {
-		return badRequest("MissingParameter", "The input parameter "+field+" that is mandatory for processing this request is not supplied.")
-	}
-	return badRequest("InvalidParameter."+field, "The parameter "+field+" "+ve.Rule+".")
-}
 
 // optional returns a pointer to p[name], or nil when the parameter is absent.
 func (p params) optional(name string) *string {
@@ -38,20 +21,17 @@ func (p params) optional(name string) *string {
 	return nil
 }
 
-// policyAndDuration checks Policy and parses DurationSeconds (3600 when absent): the
-// parameters every assume-role action shares.
-func (p params) policyAndDuration() (int64, *apiError) {
-	if e := checkPolicy(p); e != nil {
+// checkedDuration checks action's parameters against the fake's rules and returns
+// DurationSeconds (3600 when absent).
+func (p params) checkedDuration(action string) (int64, *apiError) {
+	if e := checkActionParams(action, p); e != nil {
 		return 0, e
 	}
 	v, ok := p["DurationSeconds"]
 	if !ok {
 		return 3600, nil
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, badRequest("InvalidParameter.DurationSeconds", "The parameter DurationSeconds must be an integer.")
-	}
+	n, _ := strconv.ParseInt(v, 10, 64) // durationOK has parsed it
 	return n, nil
 }
 
@@ -72,16 +52,13 @@ func checkPolicy(p params) *apiError {
 }
 
 func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestID string) (any, *apiError) {
-	duration, e := p.policyAndDuration()
+	duration, e := p.checkedDuration("AssumeRole")
 	if e != nil {
 		return nil, e
 	}
 	req := &sts.AssumeRoleRequest{
 		DurationSeconds: &duration, ExternalId: p.optional("ExternalId"), Policy: p.optional("Policy"),
 		RoleArn: p.optional("RoleArn"), RoleSessionName: p.optional("RoleSessionName"), SourceIdentity: p.optional("SourceIdentity"),
-	}
-	if e := checkParams(req.Validate()); e != nil {
-		return nil, e
 	}
 	if caller.kind == rootKey {
 		return nil, &apiError{status: http.StatusForbidden, code: "NoPermission", message: "Roles may not be assumed by root accounts."}

@@ -96,16 +96,13 @@ func authFail(code, message string) *apiError {
 }
 
 func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (any, *apiError) {
-	duration, e := p.policyAndDuration()
+	duration, e := p.checkedDuration("AssumeRoleWithOIDC")
 	if e != nil {
 		return nil, e
 	}
 	req := &sts.AssumeRoleWithOIDCRequest{
 		DurationSeconds: &duration, OIDCProviderArn: p.optional("OIDCProviderArn"), OIDCToken: p.optional("OIDCToken"),
 		Policy: p.optional("Policy"), RoleArn: p.optional("RoleArn"), RoleSessionName: p.optional("RoleSessionName"),
-	}
-	if e := checkParams(req.Validate()); e != nil {
-		return nil, e
 	}
 	s.mu.Lock()
 	provider := s.oidc[*req.OIDCProviderArn]

@@ -264,16 +264,13 @@ func oneOf(v string, set []string) bool {
 }
 
 func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (any, *apiError) {
-	duration, e := p.policyAndDuration()
+	duration, e := p.checkedDuration("AssumeRoleWithSAML")
 	if e != nil {
 		return nil, e
 	}
 	req := &sts.AssumeRoleWithSAMLRequest{
 		DurationSeconds: &duration, Policy: p.optional("Policy"), RoleArn: p.optional("RoleArn"),
 		SAMLAssertion: p.optional("SAMLAssertion"), SAMLProviderArn: p.optional("SAMLProviderArn"),
-	}
-	if e := checkParams(req.Validate()); e != nil {
-		return nil, e
 	}
 	s.mu.Lock()
 	provider := s.samlProviders[*req.SAMLProviderArn]
