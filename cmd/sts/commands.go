@@ -24,13 +24,21 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args; a mistake (already reported by the flag set) is errUsage.
-func parse(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args; a mistake (already reported by the flag set) is errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
 		}
 		return errUsage
+	}
+	return nil
+}
+
+// parse is parseFlags for a command that takes no arguments after its flags.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))

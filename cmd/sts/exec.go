@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -59,20 +58,13 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("exec", stderr)
-	var role roleFlags
-	var listen listenOptions
-	role.register(fs)
-	registerListen(fs, &listen)
+	fs, role, listen := serverFlags("exec", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: sts exec [flags] -- command [args...]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	command := fs.Args()
 	if len(command) == 0 {
@@ -89,7 +81,7 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	listen.logTo = io.Discard
-	srv, err := startCredentialServer(p, listen)
+	srv, err := startCredentialServer(p, *listen)
 	if err != nil {
 		return err
 	}

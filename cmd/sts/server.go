@@ -182,6 +182,17 @@ func (s *credentialServer) Close() {
 	s.srv.Shutdown(ctx)
 }
 
+// serverFlags returns the flag set of a command that serves a role's credentials:
+// which role, and where to listen.
+func serverFlags(name string, stderr io.Writer) (*flag.FlagSet, *roleFlags, *listenOptions) {
+	fs := newFlagSet(name, stderr)
+	var role roleFlags
+	var listen listenOptions
+	role.register(fs)
+	registerListen(fs, &listen)
+	return fs, &role, &listen
+}
+
 // registerListen adds the flags of where to listen.
 func registerListen(fs *flag.FlagSet, o *listenOptions) {
 	fs.StringVar(&o.addr, "listen", "127.0.0.1:0", "host:port to listen on; loopback only unless -allow-remote")
@@ -192,11 +203,7 @@ func registerListen(fs *flag.FlagSet, o *listenOptions) {
 }
 
 func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("credential-server", stderr)
-	var role roleFlags
-	var listen listenOptions
-	role.register(fs)
-	registerListen(fs, &listen)
+	fs, role, listen := serverFlags("credential-server", stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -205,7 +212,7 @@ func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.W
 		return err
 	}
 	listen.logTo = stderr
-	srv, err := startCredentialServer(p, listen)
+	srv, err := startCredentialServer(p, *listen)
 	if err != nil {
 		return err
 	}

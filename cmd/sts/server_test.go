@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/internal/syncbuf"
+	"github.com/stsgo/sts/internal/testclock"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/ststest"
 )
@@ -123,7 +123,7 @@ func TestCredentialServerListensOnLoopbackOnly(t *testing.T) {
 // served; past their expiry, a 503 naming the STS error and never the old ones; when
 // STS is back, new ones.
 func TestCredentialsGoReadsTheServer(t *testing.T) {
-	clock := &testClock{t: time.Now().UTC().Truncate(time.Second)}
+	clock := testclock.New(time.Now().UTC().Truncate(time.Second))
 	fakeSTS := ststest.NewServer(ststest.WithClock(clock.Now))
 	defer fakeSTS.Close()
 	client, err := sts.NewClient(fakeSTS.Config(), sts.WithClock(clock.Now), sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
@@ -172,22 +172,4 @@ func (u *providersURL) get() (*providers.Credentials, error) {
 		return nil, err
 	}
 	return p.GetCredentials()
-}
-
-// testClock is a clock that tests move by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
