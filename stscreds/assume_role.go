@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -43,9 +44,10 @@ type AssumeRoleProvider struct {
 }
 
 // NewAssumeRoleProvider returns a cached provider of roleArn's credentials, fetched
-// with client (usually a *sts.Client). Mistakes in the options surface at the first
-// Retrieve, as the client's *sts.ValidationError.
-func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(*AssumeRoleOptions)) *AssumeRoleProvider {
+// with client (usually a *sts.Client). It refuses a role ARN or options the service
+// would refuse, with the client's *sts.ValidationError naming the field, rather than
+// failing at the first Retrieve.
+func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(*AssumeRoleOptions)) (*AssumeRoleProvider, error) {
 	var o AssumeRoleOptions
 	for _, f := range optFns {
 		f(&o)
@@ -53,6 +55,9 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 	sessionDefaults(&o.RoleSessionName, &o.Duration)
 	req := Session{RoleArn: roleArn, RoleSessionName: o.RoleSessionName, Policy: o.Policy, Duration: o.Duration,
 		ExternalId: o.ExternalId, SourceIdentity: o.SourceIdentity}.request()
+	if err := checkProvider(client == nil, req.Validate(), o.Cache); err != nil {
+		return nil, err
+	}
 	const name = "stscreds.AssumeRole"
 	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		resp, err := client.AssumeRoleWithContext(ctx, req, nil)
@@ -61,7 +66,19 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 		}
 		return fromResponse(resp.Body.Credentials, name, client)
 	})
-	return &AssumeRoleProvider{newCache(p, name, o.Cache)}
+	return &AssumeRoleProvider{newCache(p, name, o.Cache)}, nil
+}
+
+// checkProvider refuses what a provider's constructor is given wrong: no client, a
+// request the client would refuse, or cache options out of range.
+func checkProvider(noClient bool, request error, cache CacheOptions) error {
+	switch {
+	case noClient:
+		return errors.New("stscreds: a provider needs a client")
+	case request != nil:
+		return request
+	}
+	return cache.validate()
 }
 
 // fromResponse converts the Credentials of an STS response. Expiration is on the

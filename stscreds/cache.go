@@ -19,7 +19,8 @@ type CacheOptions struct {
 	ExpiryWindow time.Duration
 	// JitterFraction spreads refreshes out: each starts at a random point between the
 	// whole window and (1 - JitterFraction) of it before expiry, so that many processes
-	// do not refresh at once. Zero means 0.5; a negative value means no jitter.
+	// do not refresh at once. Zero means 0.5; a negative value means no jitter; more
+	// than 1 is refused.
 	JitterFraction float64
 	// RefreshTimeout bounds one refresh. Zero means one minute.
 	RefreshTimeout time.Duration
@@ -32,6 +33,22 @@ type CacheOptions struct {
 	Clock func() time.Time
 	// Random replaces the source of jitter (uniform in [0, 1)), for tests.
 	Random func() float64
+}
+
+// validate refuses options out of range: negative durations, a jitter over 1.
+func (o CacheOptions) validate() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"ExpiryWindow", o.ExpiryWindow}, {"RefreshTimeout", o.RefreshTimeout}, {"RetryBackoff", o.RetryBackoff}, {"MaxRetryBackoff", o.MaxRetryBackoff}} {
+		if d.v < 0 {
+			return fmt.Errorf("stscreds: CacheOptions.%s is negative", d.name)
+		}
+	}
+	if o.JitterFraction > 1 {
+		return errors.New("stscreds: CacheOptions.JitterFraction is over 1")
+	}
+	return nil
 }
 
 func (o CacheOptions) withDefaults() CacheOptions {

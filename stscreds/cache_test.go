@@ -20,7 +20,7 @@ func TestOneRefreshForManyCallers(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
 	srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: 50 * time.Millisecond}) // let the callers pile up
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn)
+	p := mustAssumeRole(t, userClient(t, srv, nil), srv.Role().Arn)
 
 	const n = 1000
 	var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func TestRefreshAheadFailureAndRecovery(t *testing.T) {
 	clock := newFakeClock()
 	srv := ststest.NewServer(ststest.WithClock(clock.Now))
 	defer srv.Close()
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, clock), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	p := mustAssumeRole(t, userClient(t, srv, clock), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.Duration = 15 * time.Minute
 		o.Cache = stscreds.CacheOptions{Clock: clock.Now, Random: func() float64 { return 0 }, RetryBackoff: 10 * time.Second}
 	})

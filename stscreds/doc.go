@@ -26,6 +26,6 @@
 // module's client (role chaining) or to any client built on darabonba-openapi:
 //
 //	base, _ := sts.NewClient(&sts.Config{RegionId: dara.String("cn-hangzhou")})
-//	creds := stscreds.NewAssumeRoleProvider(base, "acs:ram::1234567890123456:role/app")
+//	creds, _ := stscreds.NewAssumeRoleProvider(base, "acs:ram::1234567890123456:role/app")
 //	ossClient, _ := oss.NewClient(&openapi.Config{Credential: creds, ...})
 package stscreds

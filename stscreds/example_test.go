@@ -19,9 +19,13 @@ func ExampleNewAssumeRoleProvider() {
 	defer srv.Close()
 	base, _ := sts.NewClient(srv.Config()) // signed as a RAM user trusted by the role
 
-	creds := stscreds.NewAssumeRoleProvider(base, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	creds, err := stscreds.NewAssumeRoleProvider(base, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "worker-1"
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	// Any client that takes a credentials-go Credential now acts as the role.
 	client, _ := sts.NewClient(&sts.Config{Credential: creds, Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")})

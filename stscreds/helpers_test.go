@@ -8,6 +8,7 @@ import (
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/internal/testclock"
+	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/ststest"
 )
 
@@ -29,4 +30,20 @@ func userClient(t testing.TB, srv *ststest.Server, clock *testclock.Clock) *sts.
 	c, err := sts.NewClient(srv.Config(), opts...)
 	require.NoError(t, err)
 	return c
+}
+
+// mustAssumeRole is NewAssumeRoleProvider for arguments a test knows are right.
+func mustAssumeRole(t testing.TB, client stscreds.AssumeRoleAPI, roleArn string, optFns ...func(*stscreds.AssumeRoleOptions)) *stscreds.AssumeRoleProvider {
+	t.Helper()
+	p, err := stscreds.NewAssumeRoleProvider(client, roleArn, optFns...)
+	require.NoError(t, err)
+	return p
+}
+
+// mustOIDC is NewOIDCProvider for arguments a test knows are right.
+func mustOIDC(t testing.TB, client stscreds.OIDCAPI, roleArn, providerArn string, tokens stscreds.TokenSource, optFns ...func(*stscreds.OIDCOptions)) *stscreds.OIDCProvider {
+	t.Helper()
+	p, err := stscreds.NewOIDCProvider(client, roleArn, providerArn, tokens, optFns...)
+	require.NoError(t, err)
+	return p
 }

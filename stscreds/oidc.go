@@ -2,6 +2,7 @@ package stscreds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -67,13 +68,26 @@ type OIDCProvider struct {
 }
 
 // NewOIDCProvider returns a cached provider of roleArn's credentials for the tokens
-// of tokens, issued by the OIDC provider oidcProviderArn.
-func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens TokenSource, optFns ...func(*OIDCOptions)) *OIDCProvider {
+// of tokens, issued by the OIDC provider oidcProviderArn. It refuses ARNs or options
+// the service would refuse, with the client's *sts.ValidationError naming the field.
+func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens TokenSource, optFns ...func(*OIDCOptions)) (*OIDCProvider, error) {
 	var o OIDCOptions
 	for _, f := range optFns {
 		f(&o)
 	}
 	sessionDefaults(&o.RoleSessionName, &o.Duration)
+	if tokens == nil {
+		return nil, errors.New("stscreds: NewOIDCProvider needs a TokenSource")
+	}
+	// Every field but the token, which comes at each refresh, is checked now.
+	check := new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(roleArn).SetOIDCProviderArn(oidcProviderArn).SetOIDCToken("token").
+		SetRoleSessionName(o.RoleSessionName).SetDurationSeconds(int64(o.Duration / time.Second))
+	if o.Policy != "" {
+		check.SetPolicy(o.Policy)
+	}
+	if err := checkProvider(client == nil, check.Validate(), o.Cache); err != nil {
+		return nil, err
+	}
 	const name = "stscreds.OIDC"
 	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		token, err := tokens.Token(ctx)
@@ -91,7 +105,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		}
 		return fromResponse(resp.Body.Credentials, name, client)
 	})
-	return &OIDCProvider{newCache(p, name, o.Cache)}
+	return &OIDCProvider{newCache(p, name, o.Cache)}, nil
 }
 
 // NewOIDCProviderFromEnv builds an OIDCProvider from the environment ACK RRSA sets:
@@ -113,5 +127,5 @@ func NewOIDCProviderFromEnv(config *sts.Config, optFns ...func(*OIDCOptions)) (*
 	if name := os.Getenv(EnvRoleSessionName); name != "" {
 		optFns = append([]func(*OIDCOptions){func(o *OIDCOptions) { o.RoleSessionName = name }}, optFns...)
 	}
-	return NewOIDCProvider(client, vals[EnvRoleArn], vals[EnvOIDCProviderArn], TokenFile(vals[EnvOIDCTokenFile]), optFns...), nil
+	return NewOIDCProvider(client, vals[EnvRoleArn], vals[EnvOIDCProviderArn], TokenFile(vals[EnvOIDCTokenFile]), optFns...)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -31,9 +32,9 @@ func TestRoleChaining(t *testing.T) {
 	roleB := srv.AddRole(ststest.DefaultAccountID, "role-b", ststest.TrustPrincipal(srv.Role().Arn))
 	roleC := srv.AddRole(ststest.DefaultAccountID, "role-c", ststest.TrustPrincipal(roleB.Arn))
 
-	a := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn)
-	b := stscreds.NewAssumeRoleProvider(clientWith(t, srv, a), roleB.Arn)
-	c := stscreds.NewAssumeRoleProvider(clientWith(t, srv, b), roleC.Arn, func(o *stscreds.AssumeRoleOptions) {
+	a := mustAssumeRole(t, userClient(t, srv, nil), srv.Role().Arn)
+	b := mustAssumeRole(t, clientWith(t, srv, a), roleB.Arn)
+	c := mustAssumeRole(t, clientWith(t, srv, b), roleC.Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "deep"
 	})
 
@@ -53,7 +54,7 @@ func TestRoleChaining(t *testing.T) {
 func TestDarabonbaClientAcceptsProvider(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn)
+	p := mustAssumeRole(t, userClient(t, srv, nil), srv.Role().Arn)
 	for _, alg := range []string{"", "v2"} {
 		cfg := &openapi.Config{Credential: p, Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}
 		if alg != "" {
@@ -82,7 +83,7 @@ func TestOIDCTokenFileIsReadAtEveryRefresh(t *testing.T) {
 
 	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, once)
 	require.NoError(t, err)
-	p := stscreds.NewOIDCProvider(anon, srv.Role().Arn, idp.Arn, stscreds.TokenFile(file),
+	p := mustOIDC(t, anon, srv.Role().Arn, idp.Arn, stscreds.TokenFile(file),
 		func(o *stscreds.OIDCOptions) { o.Cache.RetryBackoff = 1 })
 	ctx := context.Background()
 
@@ -131,7 +132,7 @@ func TestOIDCProviderFromEnv(t *testing.T) {
 func TestCredentialsGoAdapters(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn)
+	p := mustAssumeRole(t, userClient(t, srv, nil), srv.Role().Arn)
 	m, err := p.GetCredential()
 	require.NoError(t, err)
 	creds, err := p.Retrieve(context.Background())
@@ -157,15 +158,28 @@ func TestCredentialsGoAdapters(t *testing.T) {
 func TestProviderErrorsSurface(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), "acs:ram::"+ststest.DefaultAccountID+":role/missing")
+	p := mustAssumeRole(t, userClient(t, srv, nil), "acs:ram::"+ststest.DefaultAccountID+":role/missing")
 	_, err := p.Retrieve(context.Background())
 	var se *sts.ServiceError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, "EntityNotExist.Role", se.Code)
 
-	bad := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "has spaces" })
-	_, err = bad.GetCredential()
+	// Mistakes in the arguments are refused by the constructors, naming the field.
+	client := userClient(t, srv, nil)
+	_, err = stscreds.NewAssumeRoleProvider(client, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "has spaces" })
 	var ve *sts.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "AssumeRoleRequest.RoleSessionName", ve.Field)
+	_, err = stscreds.NewAssumeRoleProvider(client, "arn:aws:iam::1:role/x")
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "AssumeRoleRequest.RoleArn", ve.Field)
+	_, err = stscreds.NewAssumeRoleProvider(client, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) { o.Cache.RefreshTimeout = -time.Second })
+	require.ErrorContains(t, err, "CacheOptions.RefreshTimeout")
+	_, err = stscreds.NewAssumeRoleProvider(nil, srv.Role().Arn)
+	require.ErrorContains(t, err, "needs a client")
+	_, err = stscreds.NewOIDCProvider(client, srv.Role().Arn, "acs:ram::1:oidc-provider/p", nil)
+	require.ErrorContains(t, err, "TokenSource")
+	_, err = stscreds.NewOIDCProvider(client, srv.Role().Arn, "acs:ram::1:role/p", stscreds.TokenFile("/dev/null"))
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "AssumeRoleWithOIDCRequest.OIDCProviderArn", ve.Field)
 }

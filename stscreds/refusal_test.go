@@ -21,7 +21,7 @@ func TestDeadSourceCredentialsAreReplaced(t *testing.T) {
 	srv := ststest.NewServer(ststest.WithClock(clock.Now))
 	defer srv.Close()
 	cacheNow := clock.Now() // the cache's clock stands still
-	p := stscreds.NewAssumeRoleProvider(userClient(t, srv, clock), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	p := mustAssumeRole(t, userClient(t, srv, clock), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.Cache.Clock = func() time.Time { return cacheNow }
 	})
 	cfg := srv.Config()
@@ -66,7 +66,7 @@ func TestExpiresOnTheLocalClock(t *testing.T) {
 	srv := ststest.NewServer(ststest.WithClock(func() time.Time { return time.Now().Add(skew) }))
 	defer srv.Close()
 	client := userClient(t, srv, nil)
-	p := stscreds.NewAssumeRoleProvider(client, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) { o.Duration = time.Hour })
+	p := mustAssumeRole(t, client, srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) { o.Duration = time.Hour })
 	got, err := p.Retrieve(context.Background())
 	require.NoError(t, err)
 	require.InDelta(t, time.Hour.Seconds(), time.Until(got.Expires).Seconds(), 3, "Expires %s", got.Expires)

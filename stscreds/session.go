@@ -139,6 +139,9 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 	case o.MaxEntries < 0:
 		return nil, errors.New("stscreds: SessionCacheOptions.MaxEntries is negative")
 	}
+	if err := o.Cache.validate(); err != nil {
+		return nil, err
+	}
 	if o.MaxEntries == 0 {
 		o.MaxEntries = 10_000
 	}

@@ -4,7 +4,7 @@
 // stscreds caches have for credentials-go, so no one type can be both: this adapter
 // is the bridge.
 //
-//	creds := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
+//	creds, err := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
 //	ecsClient, err := ecs.NewClientWithOptions("cn-hangzhou", sdk.NewConfig(), legacysdk.NewCredentialsProvider(creds))
 package legacysdk
 

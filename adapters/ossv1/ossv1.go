@@ -1,7 +1,7 @@
 // Package ossv1 lets the OSS Go SDK v1 (github.com/aliyun/aliyun-oss-go-sdk) sign
 // with credentials from stscreds.
 //
-//	creds := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
+//	creds, err := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
 //	client, err := oss.New(endpoint, "", "", oss.SetCredentialsProvider(ossv1.NewCredentialsProvider(creds)))
 package ossv1
 

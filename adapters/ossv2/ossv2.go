@@ -1,7 +1,7 @@
 // Package ossv2 lets the OSS Go SDK v2 (github.com/aliyun/alibabacloud-oss-go-sdk-v2)
 // sign with credentials from stscreds.
 //
-//	creds := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
+//	creds, err := stscreds.NewAssumeRoleProvider(stsClient, roleArn)
 //	cfg := oss.LoadDefaultConfig().WithRegion("cn-hangzhou").
 //		WithCredentialsProvider(ossv2.NewCredentialsProvider(creds))
 //	client := oss.NewClient(cfg)

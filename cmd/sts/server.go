@@ -56,12 +56,12 @@ func (r *roleFlags) provider() (stscreds.Provider, error) {
 	if r.oidcProviderArn != "" {
 		return stscreds.NewOIDCProvider(client, r.sess.roleArn, r.oidcProviderArn, stscreds.TokenFile(r.oidcTokens), func(o *stscreds.OIDCOptions) {
 			o.RoleSessionName, o.Duration, o.Policy = r.sess.sessionName, r.sess.duration, r.sess.policy
-		}), nil
+		})
 	}
 	return stscreds.NewAssumeRoleProvider(client, r.sess.roleArn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName, o.Duration, o.Policy = r.sess.sessionName, r.sess.duration, r.sess.policy
 		o.ExternalId, o.SourceIdentity = r.externalID, r.sourceIdentity
-	}), nil
+	})
 }
 
 // credentialHandler answers GET <path> with the provider's credentials in the JSON the

@@ -128,9 +128,10 @@ func TestCredentialsGoReadsTheServer(t *testing.T) {
 	defer fakeSTS.Close()
 	client, err := sts.NewClient(fakeSTS.Config(), sts.WithClock(clock.Now), sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
-	p := stscreds.NewAssumeRoleProvider(client, fakeSTS.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	p, err := stscreds.NewAssumeRoleProvider(client, fakeSTS.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.Cache = stscreds.CacheOptions{Clock: clock.Now, Random: func() float64 { return 0 }}
 	})
+	require.NoError(t, err)
 	srv := startServer(t, p, io.Discard)
 
 	read := func() *providers.Credentials {

@@ -28,9 +28,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	creds := stscreds.NewAssumeRoleProvider(base, fake.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	creds, err := stscreds.NewAssumeRoleProvider(base, fake.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "refreshing-example"
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// Any Alibaba Cloud client takes the provider as its credential.
 	asRole, err := sts.NewClient(&sts.Config{Credential: creds, Endpoint: dara.String(fake.Endpoint()), Protocol: dara.String("HTTP")})

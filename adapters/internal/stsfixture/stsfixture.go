@@ -25,9 +25,11 @@ func New(t testing.TB) *Fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(client.CloseIdleConnections)
-	f.Provider = stscreds.NewAssumeRoleProvider(client, f.STS.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+	if f.Provider, err = stscreds.NewAssumeRoleProvider(client, f.STS.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "adapter-test"
-	})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
