@@ -256,12 +256,16 @@ const sessionSource = "stscreds.SessionCache"
 // another process has published them, else from STS under the store's lock. Without
 // a usable store it calls STS directly.
 func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRoleRequest) (Credentials, error) {
-	if c.store == nil || !c.store.available() {
+	if c.store == nil {
 		return c.assume(ctx, req)
 	}
+	// The key first: a probe of an open circuit, once granted, must reach the store.
 	key, err := c.key(ctx, s)
 	if err != nil {
 		return Credentials{}, err
+	}
+	if !c.store.available() {
+		return c.assume(ctx, req)
 	}
 	window := c.window(s)
 	giveUp := c.opts.Cache.Clock().Add(c.opts.MaxLockWait)
