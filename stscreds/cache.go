@@ -37,16 +37,22 @@ type CacheOptions struct {
 
 // validate refuses options out of range: negative durations, a jitter over 1.
 func (o CacheOptions) validate() error {
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"ExpiryWindow", o.ExpiryWindow}, {"RefreshTimeout", o.RefreshTimeout}, {"RetryBackoff", o.RetryBackoff}, {"MaxRetryBackoff", o.MaxRetryBackoff}} {
-		if d.v < 0 {
-			return fmt.Errorf("stscreds: CacheOptions.%s is negative", d.name)
-		}
+	if err := refuseNegative("CacheOptions", map[string]time.Duration{"ExpiryWindow": o.ExpiryWindow,
+		"RefreshTimeout": o.RefreshTimeout, "RetryBackoff": o.RetryBackoff, "MaxRetryBackoff": o.MaxRetryBackoff}); err != nil {
+		return err
 	}
 	if o.JitterFraction > 1 {
 		return errors.New("stscreds: CacheOptions.JitterFraction is over 1")
+	}
+	return nil
+}
+
+// refuseNegative names a negative duration among the options of kind, if any.
+func refuseNegative(kind string, durations map[string]time.Duration) error {
+	for name, d := range durations {
+		if d < 0 {
+			return fmt.Errorf("stscreds: %s.%s is negative", kind, name)
+		}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -125,13 +124,9 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 	for _, f := range optFns {
 		f(&o)
 	}
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"StoreTimeout", o.StoreTimeout}, {"StoreCooldown", o.StoreCooldown}, {"LockTTL", o.LockTTL}, {"MaxLockWait", o.MaxLockWait}} {
-		if d.v < 0 {
-			return nil, fmt.Errorf("stscreds: SessionCacheOptions.%s is negative", d.name)
-		}
+	if err := refuseNegative("SessionCacheOptions", map[string]time.Duration{"StoreTimeout": o.StoreTimeout,
+		"StoreCooldown": o.StoreCooldown, "LockTTL": o.LockTTL, "MaxLockWait": o.MaxLockWait}); err != nil {
+		return nil, err
 	}
 	switch {
 	case client == nil:
