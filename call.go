@@ -61,8 +61,9 @@ type mends struct{ clock, credential bool }
 //     measured from the answer; with skew correction on, later requests are signed
 //     with the corrected time;
 //   - credentials the service no longer accepts (an expired token, an unknown key):
-//     when the client's Credential can be invalidated (stscreds caches can), it is,
-//     and the call fetches credentials anew. An error is that fetch's.
+//     when the client's Credential is a CredentialInvalidator (stscreds caches are),
+//     the refused credentials are invalidated, unless a refresh has replaced them
+//     already, and the call fetches credentials anew. An error is that fetch's.
 func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *mends, cred *credential) (bool, error) {
 	if se == nil {
 		return false, nil
@@ -86,12 +87,12 @@ func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *me
 		}
 		return true, nil
 	case "InvalidSecurityToken.Expired", "InvalidAccessKeyId.NotFound":
-		inv, ok := c.creds.provider.(interface{ Invalidate() })
+		inv, ok := c.creds.provider.(CredentialInvalidator)
 		if op.anonymous || !ok || m.credential {
 			return false, nil
 		}
 		m.credential = true
-		inv.Invalidate()
+		inv.InvalidateCredentials(cred.accessKeyID)
 		fresh, err := c.creds.get(ctx)
 		if err != nil {
 			return false, fmt.Errorf("sts: %s: the service refused the credentials (%s) and fetching them anew failed: %w", op.action, se.Code, err)

@@ -18,6 +18,19 @@ type ContextCredential interface {
 	GetCredentialWithContext(ctx context.Context) (*credentials.CredentialModel, error)
 }
 
+// CredentialInvalidator is implemented by a Config.Credential that caches credentials
+// (every stscreds provider does). When the service refuses a call's credentials as
+// expired or unknown (InvalidSecurityToken.Expired, InvalidAccessKeyId.NotFound), the
+// client calls InvalidateCredentials with the AccessKeyId it signed with, fetches
+// credentials anew and sends the call once more.
+type CredentialInvalidator interface {
+	// InvalidateCredentials drops the cached credentials if their AccessKeyId is
+	// accessKeyId, so that the next fetch gets new ones, and reports whether it did.
+	// Credentials that a refresh has already replaced are kept: a late refusal of
+	// the old ones must not throw the fresh ones away.
+	InvalidateCredentials(accessKeyId string) bool
+}
+
 // credential is one AccessKey triple, as a request is signed with it.
 type credential struct {
 	accessKeyID, accessKeySecret, securityToken string

@@ -18,6 +18,29 @@ type AssumeRoleAPI interface {
 	AssumeRoleWithContext(ctx context.Context, request *sts.AssumeRoleRequest, runtime *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error)
 }
 
+// Signer is implemented by a client that can name the AccessKeyId it signs its calls
+// with, never the secret; *sts.Client does (Client.AccessKeyId). A SessionCache with a
+// Store keys shared sessions by it, so that credentials issued to one signer are never
+// handed to another.
+type Signer interface {
+	AccessKeyId(ctx context.Context) (string, error)
+}
+
+// ClockOffsetReporter is implemented by a client that measures how far the service's
+// clock is ahead of this machine's; *sts.Client does (Client.ClockOffset). Providers
+// move the Expiration of credentials it fetched onto the local clock by that offset.
+type ClockOffsetReporter interface {
+	ClockOffset() time.Duration
+}
+
+var (
+	_ Signer              = (*sts.Client)(nil)
+	_ ClockOffsetReporter = (*sts.Client)(nil)
+	_ AssumeRoleAPI       = (*sts.Client)(nil)
+
+	_ sts.CredentialInvalidator = (*Cache)(nil)
+)
+
 // AssumeRoleOptions tune an AssumeRoleProvider.
 type AssumeRoleOptions struct {
 	// RoleSessionName names the sessions in audit logs. Empty means
@@ -55,7 +78,7 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 	sessionDefaults(&o.RoleSessionName, &o.Duration)
 	req := Session{RoleArn: roleArn, RoleSessionName: o.RoleSessionName, Policy: o.Policy, Duration: o.Duration,
 		ExternalId: o.ExternalId, SourceIdentity: o.SourceIdentity}.request()
-	if err := checkProvider(client == nil, req.Validate(), o.Cache); err != nil {
+	if err := checkProvider(client == nil, req.Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}
 	const name = "stscreds.AssumeRole"
@@ -64,29 +87,39 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 		if err != nil {
 			return Credentials{}, err
 		}
-		return fromResponse(resp.Body.Credentials, name, client)
+		return fromResponse(resp.Body.Credentials, name, clockOf(client))
 	})
 	return &AssumeRoleProvider{newCache(p, name, o.Cache)}, nil
 }
 
 // checkProvider refuses what a provider's constructor is given wrong: no client, a
-// request the client would refuse, or cache options out of range.
-func checkProvider(noClient bool, request error, cache CacheOptions) error {
+// request the client would refuse, cache options out of range, or an expiry window
+// that is not shorter than the credentials' duration.
+func checkProvider(noClient bool, request error, cache CacheOptions, duration time.Duration) error {
 	switch {
 	case noClient:
 		return errors.New("stscreds: a provider needs a client")
 	case request != nil:
 		return request
+	case cache.ExpiryWindow >= duration:
+		return fmt.Errorf("stscreds: CacheOptions.ExpiryWindow (%s) is not shorter than the credentials' Duration (%s): "+
+			"every read would start a refresh; a window of at most half the Duration is used", cache.ExpiryWindow, duration)
 	}
 	return cache.validate()
 }
 
+// clockOf returns client's clock offset reporter, or nil when it has none.
+func clockOf(client any) ClockOffsetReporter {
+	clock, _ := client.(ClockOffsetReporter)
+	return clock
+}
+
 // fromResponse converts the Credentials of an STS response. Expiration is on the
 // service's clock; where the client that fetched them measures how far that clock is
-// from this machine's (as *sts.Client does), Expires is moved onto the local clock, so
+// from this machine's (clock, when not nil), Expires is moved onto the local clock, so
 // that a machine whose clock is behind does not keep credentials the service has
 // already let expire.
-func fromResponse(c *sts.Credentials, source string, client any) (Credentials, error) {
+func fromResponse(c *sts.Credentials, source string, clock ClockOffsetReporter) (Credentials, error) {
 	if c == nil {
 		return Credentials{}, fmt.Errorf("the response carries no Credentials")
 	}
@@ -94,7 +127,7 @@ func fromResponse(c *sts.Credentials, source string, client any) (Credentials, e
 	if err != nil {
 		return Credentials{}, err
 	}
-	if clock, ok := client.(interface{ ClockOffset() time.Duration }); ok {
+	if clock != nil {
 		expires = expires.Add(-clock.ClockOffset())
 	}
 	deref := func(p *string) string {

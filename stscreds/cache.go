@@ -13,9 +13,10 @@ import (
 
 // CacheOptions tune a Cache. Zero values take the defaults.
 type CacheOptions struct {
-	// ExpiryWindow is how long before expiry a refresh starts, at least a second. Zero
-	// means a fifth of the credentials' lifetime: 12 minutes for credentials that last
-	// an hour.
+	// ExpiryWindow is how long before expiry a refresh starts, at least a second and
+	// at most half the lifetime the credentials have left when they arrive (a longer
+	// window is cut to that, so that it cannot make every read refresh). Zero means a
+	// fifth of the lifetime: 12 minutes for credentials that last an hour.
 	ExpiryWindow time.Duration
 	// JitterFraction spreads refreshes out: each starts at a random point between the
 	// whole window and (1 - JitterFraction) of it before expiry, so that many processes
@@ -96,7 +97,8 @@ type entry struct {
 }
 
 // minWindow is the shortest expiry window: a refresh starts at least this long before
-// expiry, so that callers rarely wait for one.
+// expiry, so that callers rarely wait for one, unless the credentials have less than
+// twice that left when they arrive.
 const minWindow = time.Second
 
 // refresh is a refresh under way; done closes when creds or err is set.
@@ -169,12 +171,32 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 }
 
 // Invalidate drops the cached value and any back-off, so that the next Retrieve
-// refreshes. Use it when the service rejects the credentials.
+// refreshes, whatever the value is. When the service rejects credentials, prefer
+// InvalidateCredentials, which keeps a value a refresh has already replaced.
 func (c *Cache) Invalidate() {
 	c.value.Store(nil)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.retryAt, c.lastErr, c.failures = 0, nil, 0
+}
+
+// InvalidateCredentials drops the cached value, as Invalidate does, only if its
+// AccessKeyId is accessKeyId, and reports whether it did. A *sts.Client signing with
+// the cache calls it when the service refuses the credentials it signed with; calls
+// refused after a refresh has replaced them leave the fresh value alone.
+func (c *Cache) InvalidateCredentials(accessKeyId string) bool {
+	for {
+		e := c.value.Load()
+		if e == nil || e.creds.AccessKeyId != accessKeyId {
+			return false
+		}
+		if c.value.CompareAndSwap(e, nil) {
+			c.mu.Lock()
+			c.retryAt, c.lastErr, c.failures = 0, nil, 0
+			c.mu.Unlock()
+			return true
+		}
+	}
 }
 
 // refreshInBackground starts a refresh of e, unless one is under way, one failed too
@@ -273,15 +295,31 @@ func (c *Cache) backingOffLocked(now int64) bool {
 
 // newEntry places creds on the wall clock, with a jittered refresh time.
 func (c *Cache) newEntry(creds Credentials, wall time.Time) *entry {
-	if creds.Expires.IsZero() {
+	if creds.Expires.IsZero() || !creds.Expires.Before(farFuture) {
 		return &entry{creds: creds, refreshAt: never, expires: never}
 	}
 	lifetime := creds.Expires.Sub(wall)
-	window := c.opts.ExpiryWindow
-	if window <= 0 {
-		window = lifetime / 5
-	}
+	window := expiryWindow(c.opts.ExpiryWindow, lifetime)
 	window = max(time.Duration(float64(window)*(1-c.opts.JitterFraction*c.opts.Random())), minWindow)
+	window = min(window, lifetime/2)
 	expires := creds.Expires.UnixNano()
 	return &entry{creds: creds, refreshAt: expires - int64(window), expires: expires}
+}
+
+// farFuture is the latest expiry a wall-clock reading in Unix nanoseconds can hold
+// (in the year 2262); credentials that last longer are kept as if they never expired,
+// rather than overflowing into the past.
+var farFuture = time.Unix(0, never)
+
+// expiryWindow is how long before the end of lifetime a refresh of credentials that
+// last lifetime from now starts: the configured window (zero: a fifth of the
+// lifetime), but never more than half the lifetime. A window at or above the lifetime
+// would make every read start a refresh, a storm against STS; with the cap, a
+// provider that keeps returning credentials already inside the window is asked at
+// most once per halving of their remaining life.
+func expiryWindow(configured, lifetime time.Duration) time.Duration {
+	if configured <= 0 {
+		return lifetime / 5
+	}
+	return min(configured, lifetime/2)
 }

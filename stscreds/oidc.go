@@ -85,7 +85,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 	if o.Policy != "" {
 		check.SetPolicy(o.Policy)
 	}
-	if err := checkProvider(client == nil, check.Validate(), o.Cache); err != nil {
+	if err := checkProvider(client == nil, check.Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}
 	const name = "stscreds.OIDC"
@@ -103,7 +103,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		if err != nil {
 			return Credentials{}, err
 		}
-		return fromResponse(resp.Body.Credentials, name, client)
+		return fromResponse(resp.Body.Credentials, name, clockOf(client))
 	})
 	return &OIDCProvider{newCache(p, name, o.Cache)}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -75,8 +76,9 @@ type SessionCacheOptions struct {
 	// dead holder. Zero means 2s.
 	MaxLockWait time.Duration
 	// Principal names the signer in the keys, so that credentials issued to one signer
-	// are never handed to another. Empty means the AccessKeyId the client signs with
-	// (for a *sts.Client, Client.AccessKeyId). Replicas that each sign as their own
+	// are never handed to another. Empty means the AccessKeyId the client signs with,
+	// which the client must then report (see Signer; *sts.Client does): with a Store,
+	// NewSessionCache refuses a client that cannot name its signer and no Principal. Replicas that each sign as their own
 	// STS session of one role (ECS RAM roles, ACK RRSA) have AccessKeyIds of their
 	// own and would share nothing: give them the role's ARN here instead.
 	Principal string
@@ -128,9 +130,13 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 		"StoreCooldown": o.StoreCooldown, "LockTTL": o.LockTTL, "MaxLockWait": o.MaxLockWait}); err != nil {
 		return nil, err
 	}
+	_, signer := client.(Signer)
 	switch {
 	case client == nil:
 		return nil, errors.New("stscreds: NewSessionCache needs a client")
+	case o.Store != nil && o.Principal == "" && !signer:
+		return nil, fmt.Errorf("stscreds: NewSessionCache: with a Store, sessions are shared by signer, and a %T cannot name its signer: "+
+			"set SessionCacheOptions.Principal, or give a client that implements stscreds.Signer (*sts.Client does)", client)
 	case o.MaxEntries < 0:
 		return nil, errors.New("stscreds: SessionCacheOptions.MaxEntries is negative")
 	}
@@ -301,7 +307,7 @@ func (c *SessionCache) assume(ctx context.Context, req *sts.AssumeRoleRequest) (
 	if err != nil {
 		return Credentials{}, err
 	}
-	return fromResponse(resp.Body.Credentials, sessionSource, c.client)
+	return fromResponse(resp.Body.Credentials, sessionSource, clockOf(c.client))
 }
 
 // assumeAndPublish calls STS and stores the credentials until the earliest time any
@@ -318,10 +324,7 @@ func (c *SessionCache) assumeAndPublish(ctx context.Context, req *sts.AssumeRole
 // earlier, so a shared entry lives until then and is adopted only with at least that
 // much life left.
 func (c *SessionCache) window(s Session) time.Duration {
-	if w := c.opts.Cache.ExpiryWindow; w > 0 {
-		return max(w, minWindow)
-	}
-	return max(s.Duration/5, minWindow)
+	return max(expiryWindow(c.opts.Cache.ExpiryWindow, s.Duration), minWindow)
 }
 
 // key is the store's name for s: the SHA-256 of an unambiguous encoding of the signer
@@ -329,13 +332,13 @@ func (c *SessionCache) window(s Session) time.Duration {
 func (c *SessionCache) key(ctx context.Context, s Session) (string, error) {
 	principal := c.opts.Principal
 	if principal == "" {
-		if p, ok := c.client.(interface {
-			AccessKeyId(context.Context) (string, error)
-		}); ok {
-			var err error
-			if principal, err = p.AccessKeyId(ctx); err != nil {
-				return "", err
-			}
+		// NewSessionCache has checked that the client is a Signer.
+		var err error
+		if principal, err = c.client.(Signer).AccessKeyId(ctx); err != nil {
+			return "", err
+		}
+		if principal == "" {
+			return "", errors.New("stscreds: the client names no AccessKeyId to key shared sessions by")
 		}
 	}
 	h := sha256.New()

@@ -1,0 +1,250 @@
+package stscreds_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/ststest"
+)
+
+// countingProvider returns credentials "id-1", "id-2", ... expiring at what expires
+// says, counting its calls.
+type countingProvider struct {
+	calls   atomic.Int32
+	expires func() time.Time
+}
+
+func (p *countingProvider) Retrieve(context.Context) (stscreds.Credentials, error) {
+	n := p.calls.Add(1)
+	return stscreds.Credentials{AccessKeyId: fmt.Sprintf("id-%d", n), AccessKeySecret: "s", Expires: p.expires()}, nil
+}
+
+// readMany reads c n times, letting any background refresh that a read starts end
+// before the next read, as a steady stream of callers would.
+func readMany(t *testing.T, c *stscreds.Cache, n int) {
+	t.Helper()
+	for range n {
+		_, err := c.Retrieve(context.Background())
+		require.NoError(t, err)
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// TestNoRefreshStorm holds the expiry window to the credentials' lifetime: a window
+// at or above it, or credentials that arrive already inside it, must not make every
+// read start a refresh (before, 200 reads made about 200 provider calls).
+func TestNoRefreshStorm(t *testing.T) {
+	t.Run("window above the lifetime", func(t *testing.T) {
+		clock := newFakeClock()
+		p := &countingProvider{expires: func() time.Time { return clock.Now().Add(15 * time.Minute) }}
+		c := stscreds.NewCache(p, func(o *stscreds.CacheOptions) {
+			o.ExpiryWindow, o.Clock, o.Random = 20*time.Minute, clock.Now, func() float64 { return 0 }
+		})
+		readMany(t, c, 200)
+		require.EqualValues(t, 1, p.calls.Load(), "fresh credentials are not refreshed at once")
+		// The window is cut to half the lifetime: the refresh starts 7.5 minutes ahead.
+		clock.Add(7*time.Minute + 29*time.Second)
+		readMany(t, c, 50)
+		require.EqualValues(t, 1, p.calls.Load())
+		clock.Add(2 * time.Second)
+		readMany(t, c, 200)
+		require.EqualValues(t, 2, p.calls.Load(), "one refresh in the window, then fresh credentials")
+	})
+	t.Run("credentials that arrive inside the window", func(t *testing.T) {
+		// An upstream that keeps handing out the same credentials (a metadata service
+		// or a credential server that has not refreshed yet) with 4 minutes left,
+		// under a 5-minute window.
+		clock := newFakeClock()
+		end := clock.Now().Add(10 * time.Minute)
+		p := &countingProvider{expires: func() time.Time { return end }}
+		c := stscreds.NewCache(p, func(o *stscreds.CacheOptions) {
+			o.ExpiryWindow, o.Clock, o.Random = 5*time.Minute, clock.Now, func() float64 { return 0 }
+		})
+		readMany(t, c, 10)
+		clock.Add(6 * time.Minute) // 4 minutes left: inside the window
+		readMany(t, c, 200)
+		require.EqualValues(t, 2, p.calls.Load(), "the value that arrived inside its window waits half its life")
+		// Each later refresh waits half of what is left: a handful of calls, not one per read.
+		for range 8 {
+			clock.Add(end.Sub(clock.Now()) / 2)
+			readMany(t, c, 20)
+		}
+		require.LessOrEqual(t, p.calls.Load(), int32(2+8))
+		require.GreaterOrEqual(t, p.calls.Load(), int32(3), "it is still asked")
+	})
+	t.Run("providers refuse a window not shorter than their duration", func(t *testing.T) {
+		srv := ststest.NewServer()
+		defer srv.Close()
+		for _, window := range []time.Duration{15 * time.Minute, 20 * time.Minute} {
+			_, err := stscreds.NewAssumeRoleProvider(userClient(t, srv, nil), srv.Role().Arn, func(o *stscreds.AssumeRoleOptions) {
+				o.Duration, o.Cache.ExpiryWindow = 15*time.Minute, window
+			})
+			require.ErrorContains(t, err, "CacheOptions.ExpiryWindow ("+window.String()+") is not shorter than the credentials' Duration (15m0s)")
+			_, err = stscreds.NewOIDCProvider(userClient(t, srv, nil), srv.Role().Arn, "acs:ram::1:oidc-provider/p",
+				stscreds.TokenFile("/nonexistent"), func(o *stscreds.OIDCOptions) {
+					o.Duration, o.Cache.ExpiryWindow = 15*time.Minute, window
+				})
+			require.ErrorContains(t, err, "CacheOptions.ExpiryWindow")
+		}
+	})
+}
+
+// TestFarFutureExpiration caches credentials that expire past what Unix nanoseconds
+// hold (the year 2262): before, the value overflowed into the past and every read
+// called the provider.
+func TestFarFutureExpiration(t *testing.T) {
+	for _, expires := range []string{"2262-04-11T23:47:17Z", "2263-01-01T00:00:00Z", "9999-12-31T23:59:59Z"} {
+		t.Run(expires, func(t *testing.T) {
+			at, err := time.Parse(time.RFC3339, expires)
+			require.NoError(t, err)
+			p := &countingProvider{expires: func() time.Time { return at }}
+			c := stscreds.NewCache(p)
+			for range 20 {
+				got, err := c.Retrieve(context.Background())
+				require.NoError(t, err)
+				require.Equal(t, at, got.Expires)
+			}
+			require.EqualValues(t, 1, p.calls.Load())
+		})
+	}
+	t.Run("through the client", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `{"RequestId":"R","Credentials":{"AccessKeyId":"STS.far","AccessKeySecret":"s","SecurityToken":"t","Expiration":"9999-12-31T23:59:59Z"}}`)
+		}))
+		defer srv.Close()
+		var calls atomic.Int32
+		client, err := sts.NewClient(&sts.Config{AccessKeyId: dara.String("id"), AccessKeySecret: dara.String("secret"),
+			Endpoint: dara.String(strings.TrimPrefix(srv.URL, "http://")), Protocol: dara.String("HTTP")})
+		require.NoError(t, err)
+		counted := assumeRoleFunc(func(ctx context.Context, req *sts.AssumeRoleRequest, rt *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+			calls.Add(1)
+			return client.AssumeRoleWithContext(ctx, req, rt)
+		})
+		p := mustAssumeRole(t, counted, "acs:ram::1234567890123456:role/r")
+		for range 20 {
+			_, err := p.Retrieve(context.Background())
+			require.NoError(t, err)
+		}
+		require.EqualValues(t, 1, calls.Load())
+	})
+}
+
+// assumeRoleFunc is an AssumeRoleAPI that a wrapper (tracing, metrics) would be: it
+// cannot name its signer.
+type assumeRoleFunc func(context.Context, *sts.AssumeRoleRequest, *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error)
+
+func (f assumeRoleFunc) AssumeRoleWithContext(ctx context.Context, req *sts.AssumeRoleRequest, rt *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+	return f(ctx, req, rt)
+}
+
+// TestInvalidateOnlyTheRefusedCredentials: a refusal of credentials that a refresh
+// has already replaced leaves the fresh ones in place.
+func TestInvalidateOnlyTheRefusedCredentials(t *testing.T) {
+	p := &countingProvider{expires: func() time.Time { return time.Now().Add(time.Hour) }}
+	c := stscreds.NewCache(p)
+	ctx := context.Background()
+	got, err := c.Retrieve(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "id-1", got.AccessKeyId)
+	require.False(t, c.InvalidateCredentials("id-0"), "other credentials")
+	got, _ = c.Retrieve(ctx)
+	require.Equal(t, "id-1", got.AccessKeyId)
+	require.True(t, c.InvalidateCredentials("id-1"))
+	got, _ = c.Retrieve(ctx)
+	require.Equal(t, "id-2", got.AccessKeyId)
+	require.False(t, c.InvalidateCredentials("id-1"), "a late refusal of replaced credentials")
+	got, _ = c.Retrieve(ctx)
+	require.Equal(t, "id-2", got.AccessKeyId)
+	require.EqualValues(t, 2, p.calls.Load())
+
+	// End to end: a call signed with id-2 is refused after the cache has moved on to
+	// id-3; the client sends it again with id-3 and does not throw id-3 away.
+	var refused atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Authorization"), "Credential=id-2,") {
+			refused.Add(1)
+			c.Invalidate() // the cache refreshes meanwhile, elsewhere
+			_, _ = c.Retrieve(r.Context())
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"RequestId":"R","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."}`)
+			return
+		}
+		fmt.Fprint(w, `{"RequestId":"R","AccountId":"1","Arn":"acs:ram::1:user/u","IdentityType":"RAMUser","UserId":"u","PrincipalId":"u"}`)
+	}))
+	defer srv.Close()
+	client, err := sts.NewClient(&sts.Config{Credential: c, Endpoint: dara.String(strings.TrimPrefix(srv.URL, "http://")), Protocol: dara.String("HTTP")})
+	require.NoError(t, err)
+	_, err = client.GetCallerIdentityWithContext(ctx, nil)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, refused.Load())
+	require.EqualValues(t, 3, p.calls.Load(), "id-3 was kept: no fourth fetch")
+	got, _ = c.Retrieve(ctx)
+	require.Equal(t, "id-3", got.AccessKeyId)
+}
+
+// TestSharedSessionsNeedANamedSigner: two caches on one store whose clients cannot
+// name their signers would key every session alike and hand one signer's session to
+// another; NewSessionCache refuses them unless Principal names the signer.
+func TestSharedSessionsNeedANamedSigner(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	client := userClient(t, srv, nil)
+	wrapper := assumeRoleFunc(client.AssumeRoleWithContext)
+	store := newMemStore()
+
+	_, err := stscreds.NewSessionCache(wrapper, func(o *stscreds.SessionCacheOptions) { o.Store = store })
+	require.ErrorContains(t, err, "SessionCacheOptions.Principal")
+	require.ErrorContains(t, err, "stscreds.Signer")
+
+	for _, ok := range []func(*stscreds.SessionCacheOptions){
+		func(o *stscreds.SessionCacheOptions) { o.Store, o.Principal = store, "alice" }, // named
+		func(o *stscreds.SessionCacheOptions) {},                                        // no store: nothing shared
+	} {
+		c, err := stscreds.NewSessionCache(wrapper, ok)
+		require.NoError(t, err)
+		_, err = c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "session"})
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+	}
+	c, err := stscreds.NewSessionCache(client, func(o *stscreds.SessionCacheOptions) { o.Store = store }) // *sts.Client is a Signer
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+}
+
+// memStore is a SharedStore in memory, enough for tests that need one.
+type memStore struct {
+	mu      sync.Mutex
+	entries map[string]stscreds.Credentials
+}
+
+func newMemStore() *memStore { return &memStore{entries: map[string]stscreds.Credentials{}} }
+
+func (m *memStore) Load(_ context.Context, key string) (stscreds.Credentials, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.entries[key]
+	return c, ok, nil
+}
+
+func (m *memStore) Save(_ context.Context, key string, creds stscreds.Credentials, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries[key] = creds
+	return nil
+}
+
+func (m *memStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
+	return func(context.Context) error { return nil }, nil
+}
