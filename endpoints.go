@@ -11,39 +11,45 @@ const CentralEndpoint = "sts.aliyuncs.com"
 // The environment variables that steer endpoint resolution, as credentials-go and the
 // Alibaba Cloud CLI read them.
 const (
+	EnvSTSEndpoint        = "ALIBABA_CLOUD_STS_ENDPOINT"
 	EnvSTSRegion          = "ALIBABA_CLOUD_STS_REGION"
 	EnvVPCEndpointEnabled = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED"
 )
 
-// regionalRegions are the regions with an endpoint of their own, sts.<region>.aliyuncs.com
-// (and sts-vpc.<region>.aliyuncs.com inside a VPC), from STS 2015-04-01's API metadata.
-var regionalRegions = map[string]bool{
-	"cn-qingdao": true, "cn-beijing": true, "cn-zhangjiakou": true, "cn-huhehaote": true,
-	"cn-wulanchabu": true, "cn-hangzhou": true, "cn-shanghai": true, "cn-nanjing": true,
-	"cn-fuzhou": true, "cn-shenzhen": true, "cn-heyuan": true, "cn-guangzhou": true,
-	"cn-wuhan-lr": true, "cn-chengdu": true, "cn-hongkong": true, "ap-northeast-1": true,
-	"ap-northeast-2": true, "ap-southeast-1": true, "ap-southeast-3": true, "ap-southeast-5": true,
-	"ap-southeast-7": true, "us-east-1": true, "us-west-1": true, "eu-west-1": true,
-	"eu-central-1": true, "me-east-1": true, "me-central-1": true, "na-south-1": true,
-	"cn-shanghai-finance-1": true, "cn-beijing-finance-1": true,
-}
-
-// vpcOnlyRegions are reached only through their VPC endpoint, as the official SDK maps
-// them.
-var vpcOnlyRegions = map[string]bool{
-	"cn-north-2-gov-1":      true,
-	"cn-shenzhen-finance-1": true,
+// centralRegions are the region IDs that the official client (sts-20150401 v2.1.0,
+// its EndpointMap) sends to the central endpoint rather than to a host of their own.
+var centralRegions = map[string]bool{
+	"ap-northeast-2-pop": true, "ap-south-1": true, "ap-southeast-2": true, "cn-beijing-finance-pop": true,
+	"cn-beijing-gov-1": true, "cn-beijing-nu16-b01": true, "cn-edge-1": true, "cn-fujian": true,
+	"cn-haidian-cm12-c01": true, "cn-hangzhou-bj-b01": true, "cn-hangzhou-internal-prod-1": true,
+	"cn-hangzhou-internal-test-1": true, "cn-hangzhou-internal-test-2": true, "cn-hangzhou-internal-test-3": true,
+	"cn-hangzhou-test-306": true, "cn-hongkong-finance-pop": true, "cn-huhehaote-nebula-1": true,
+	"cn-shanghai-et15-b01": true, "cn-shanghai-et2-b01": true, "cn-shanghai-inner": true,
+	"cn-shanghai-internal-test-1": true, "cn-shenzhen-inner": true, "cn-shenzhen-st4-d01": true,
+	"cn-shenzhen-su18-b01": true, "cn-wuhan": true, "cn-yushanfang": true, "cn-zhangbei": true,
+	"cn-zhangbei-na61-b01": true, "cn-zhangjiakou-na62-a01": true, "cn-zhengzhou-nebula-1": true,
+	"eu-west-1-oxs": true, "rus-west-1-pop": true,
 }
 
 // ResolveEndpoint returns the host (with a port, if one was given) that a client built
-// from config sends its requests to, so that callers can log or check it:
+// from config sends its requests to, so that callers can log or check it. It resolves
+// as the official client does, with the environment that credentials-go and the
+// Alibaba Cloud CLI read:
 //
 //  1. config.Endpoint, if set;
-//  2. for a region (config.RegionId, else $ALIBABA_CLOUD_STS_REGION) that has an
-//     endpoint of its own, sts.<region>.aliyuncs.com, or sts-vpc.<region>.aliyuncs.com
-//     when config.Network is "vpc" or $ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED is "true";
-//  3. else the central endpoint, sts.aliyuncs.com, which serves every region; but
-//     config.Network "vpc" without a region that has a VPC endpoint is an error.
+//  2. $ALIBABA_CLOUD_STS_ENDPOINT, if set;
+//  3. for a region (config.RegionId, else $ALIBABA_CLOUD_STS_REGION): the central
+//     endpoint for the region IDs the official client maps to it, else
+//     sts.<region>.aliyuncs.com, or sts-vpc.<region>.aliyuncs.com when config.Network
+//     is "vpc" or $ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED is "true";
+//  4. with no region, the central endpoint, sts.aliyuncs.com, which serves every
+//     region (the official client refuses an empty region).
+//
+// One deliberate difference: config.Network "vpc" for a region that the official
+// client maps to the central endpoint is an error here, since no VPC endpoint exists
+// there; the official client silently sends such calls to the public central host.
+// A VPC endpoint asked for by the environment alone is used where one exists, as
+// credentials-go does.
 func ResolveEndpoint(config *Config) (string, error) {
 	return resolveEndpoint(config, os.Getenv)
 }
@@ -53,14 +59,16 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 	if config != nil {
 		endpoint, region, network = deref(config.Endpoint), deref(config.RegionId), deref(config.Network)
 	}
+	field := "Config.Endpoint"
+	if endpoint == "" {
+		endpoint, field = getenv(EnvSTSEndpoint), "$"+EnvSTSEndpoint
+	}
 	if endpoint != "" {
-		if strings.Contains(endpoint, "://") || strings.ContainsAny(endpoint, "/?# \t") {
-			return "", &ValidationError{Field: "Config.Endpoint", Rule: `must be a host name with an optional port, such as "sts.cn-hangzhou.aliyuncs.com" (set the scheme with Config.Protocol)`}
+		if strings.Contains(endpoint, "://") || strings.ContainsAny(endpoint, "/?#@ \t\r\n") {
+			return "", &ValidationError{Field: field, Rule: `must be a host name with an optional port, such as "sts.cn-hangzhou.aliyuncs.com" (set the scheme with Config.Protocol)`}
 		}
 		return endpoint, nil
 	}
-	// A VPC endpoint asked for in Config must exist; one asked for by the environment
-	// is used where it exists, as credentials-go does.
 	vpc, explicit := false, false
 	switch strings.ToLower(network) {
 	case "", "public":
@@ -70,21 +78,38 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 	default:
 		return "", &ValidationError{Field: "Config.Network", Rule: `must be "vpc" or "public"`}
 	}
+	regionField := "Config.RegionId"
 	if region == "" {
-		region = getenv(EnvSTSRegion)
+		region, regionField = getenv(EnvSTSRegion), "$"+EnvSTSRegion
 	}
 	switch {
-	case vpcOnlyRegions[region]:
-		return "sts-vpc." + region + ".aliyuncs.com", nil
-	case regionalRegions[region] && vpc:
-		return "sts-vpc." + region + ".aliyuncs.com", nil
-	case regionalRegions[region]:
-		return "sts." + region + ".aliyuncs.com", nil
-	case explicit && region == "":
+	case region == "" && explicit:
 		return "", &ValidationError{Field: "Config.RegionId", Rule: "must name a region when Network is vpc"}
-	case explicit:
-		return "", &ValidationError{Field: "Config.RegionId", Rule: "names a region without a VPC endpoint of STS"}
-	default:
+	case region == "":
 		return CentralEndpoint, nil
+	case !validRegion(region):
+		return "", &ValidationError{Field: regionField, Rule: "must be a region ID of lower-case letters, digits and hyphens, such as cn-hangzhou"}
+	case centralRegions[region] && explicit:
+		return "", &ValidationError{Field: "Config.RegionId", Rule: "names a region without a VPC endpoint of STS (the official client would send to the public central endpoint; set Network to public, or Endpoint)"}
+	case centralRegions[region]:
+		return CentralEndpoint, nil
+	case vpc:
+		return "sts-vpc." + region + ".aliyuncs.com", nil
+	default:
+		return "sts." + region + ".aliyuncs.com", nil
 	}
+}
+
+// validRegion reports whether region can stand in a host name as a region ID does:
+// a label of lower-case letters, digits and inner hyphens.
+func validRegion(region string) bool {
+	if len(region) > 63 || region[0] == '-' || region[len(region)-1] == '-' {
+		return false
+	}
+	for _, r := range region {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+			return false
+		}
+	}
+	return true
 }
