@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
@@ -128,4 +130,77 @@ func TestStringRedacts(t *testing.T) {
 	req := new(sts.AssumeRoleWithOIDCRequest).SetOIDCToken(canaryOIDC).SetRoleArn(testRole)
 	requireNoCanary(t, "String", req.String())
 	require.Contains(t, req.String(), testRole)
+}
+
+// Canaries that the service issues: an answer carries them, the caller never had them.
+const (
+	issuedSecret = "IssuedSecretCanary0123456789ab"
+	issuedToken  = "CAISIssuedTokenCanary+/fedcba9876543210ABCDEFGHIJ/+klmnopqrstuvwxyz=="
+)
+
+// TestIssuedSecretsNeverLeak answers calls with newly issued credentials in every
+// hostile shape (truncated anywhere, trailing bytes, echoed in a 4xx/5xx as JSON,
+// HTML, XML, a query, nested and escaped JSON) and checks that neither the issued
+// secret nor the token, nor any 12-character piece of them, reaches an error or a log
+// line. Before, the excerpt of an unreadable answer was scrubbed only of the caller's
+// own secrets.
+func TestIssuedSecretsNeverLeak(t *testing.T) {
+	creds := fmt.Sprintf(`{"RequestId":"R","Credentials":{"AccessKeyId":"STS.issued","AccessKeySecret":%q,"SecurityToken":%q,"Expiration":"2030-01-01T00:00:00Z"}}`, issuedSecret, issuedToken)
+	pretty, _ := json.MarshalIndent(json.RawMessage(creds), "", "  ")
+	quoted, _ := json.Marshal(creds)
+	bodies := map[string]struct {
+		status int
+		body   string
+	}{
+		"200 trailing bytes":    {200, creds + "garbage"},
+		"200 two answers":       {200, creds + creds},
+		"200 pretty trailing":   {200, string(pretty) + "\n<!-- proxy -->"},
+		"502 echoing upstream":  {502, "<html><body><h1>Bad Gateway</h1><pre>upstream said: " + creds + "</pre></body></html>"},
+		"502 html-escaped":      {502, "<pre>" + strings.ReplaceAll(creds, `"`, "&quot;") + "</pre>"},
+		"503 xml":               {503, "<Error><AccessKeySecret>" + issuedSecret + "</AccessKeySecret><SecurityToken>" + issuedToken + "</SecurityToken></Error>"},
+		"500 query echo":        {500, "bad request: AccessKeySecret=" + issuedSecret + "&SecurityToken=" + strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(issuedToken) + "&x=1"},
+		"500 json nesting json": {500, `{"Code":"InternalError","Message":` + string(quoted) + `,"RequestId":"R"}`},
+		"400 json in every field": {400, fmt.Sprintf(`{"Code":"X","Message":%s,"HostId":%s,"Recommend":%s,"RequestId":"R","AccessDeniedDetail":{"EncodedDiagnosticMessage":%s}}`,
+			quoted, quoted, quoted, quoted)},
+		"500 snake case":  {500, fmt.Sprintf(`{"access_key_secret": %q, "security_token": %q}`, issuedSecret, issuedToken)},
+		"502 bare values": {502, "upstream: " + issuedSecret + " " + issuedToken},
+	}
+	// Every cut of the plain answer, from inside "Credentials" on: the excerpt may end
+	// in the middle of a name, a value or the quotes between them.
+	for cut := strings.Index(creds, "Credentials"); cut < len(creds); cut++ {
+		bodies[fmt.Sprintf("200 truncated at %d", cut)] = struct {
+			status int
+			body   string
+		}{200, creds[:cut]}
+	}
+	pieces := func(s string) []string {
+		var out []string
+		for i := 0; i+12 <= len(s); i++ {
+			out = append(out, s[i:i+12])
+		}
+		return out
+	}
+	forbidden := append(pieces(issuedSecret), pieces(issuedToken)...)
+	for name, b := range bodies {
+		t.Run(name, func(t *testing.T) {
+			srv := newHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(b.status)
+				io.WriteString(w, b.body)
+			})
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c := newTestClient(t, &sts.Config{AccessKeyId: dara.String("LTAIcanary"), AccessKeySecret: dara.String(canarySecret),
+				Endpoint: dara.String(srv), Protocol: dara.String("HTTP")}, sts.WithLogger(logger), sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
+			_, err := c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("canary"))
+			require.Error(t, err)
+			var sdkErr *tea.SDKError
+			require.ErrorAs(t, err, &sdkErr)
+			for where, out := range map[string]string{"error": err.Error(), "log": logs.String(), "tea.SDKError": sdkErr.Error() + fmt.Sprint(sdkErr.Data)} {
+				for _, f := range forbidden {
+					require.NotContains(t, out, f, "an issued secret leaked into the %s", where)
+				}
+			}
+		})
+	}
 }

@@ -149,10 +149,12 @@ func retryAfter(h http.Header) time.Duration {
 // maxExcerpt bounds how much of an unreadable body goes into an error.
 const maxExcerpt = 256
 
-// excerpt returns the start of body as printable text, with the call's secrets
-// removed first, so that a secret cut short by the excerpt's end cannot slip through.
+// excerpt returns the start of body as printable text, with secrets removed first,
+// so that a secret cut short by the excerpt's end cannot slip through: the call's own
+// and named ones (scrub), and every run of characters shaped like a credential, since
+// nothing in an unreadable body says which values are secret.
 func excerpt(body []byte, scrub func(string) string) string {
-	s := scrub(strings.ToValidUTF8(string(body), "?"))
+	s := redactCredentialShapes(scrub(strings.ToValidUTF8(string(body), "?")))
 	cut := len(s) > maxExcerpt
 	if cut {
 		s = strings.ToValidUTF8(s[:maxExcerpt], "")

@@ -1,11 +1,15 @@
 package sts
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/stsgo/sts/internal/signer"
 )
@@ -72,6 +76,75 @@ func FuzzParseExpiration(f *testing.F) {
 		got, ok := parseExpiration(s)
 		if ok != (err == nil) || !got.Equal(want) {
 			t.Fatalf("parseExpiration(%q) = %v, %v; time.Parse: %v, %v", s, got, ok, want, err)
+		}
+	})
+}
+
+// FuzzIssuedSecrets wraps an answer carrying newly issued credentials in whatever the
+// fuzzer makes (noise before and after, a status, a cut anywhere, one of the shapes
+// that proxies and echoing servers use) and requires that no 12-character piece of
+// the issued secret or token reaches the error unless the noise itself holds it.
+func FuzzIssuedSecrets(f *testing.F) {
+	f.Add("", "garbage", "IssuedSecretCanary0123456789ab", "CAISIssuedToken+/0123456789abcdefABCDEF==", 200, 0, uint8(0))
+	f.Add("<html><pre>", "</pre>", "wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK1234", "CAIShwJ1q6Ft5B2yfSjIr5fiNvPnrelQ0LSTbhfXhGUFVPEb1pbeoTz2IHhMSXBgA+AcwDh2u2RZ7v0Slq4qE", 502, 0, uint8(1))
+	f.Add("", "", "abcdefghijklmnopqrstuvwxyz0123", "tokentokentokentokentokentoken", 200, 120, uint8(0))
+	f.Add("x", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123", "0123456789+/0123456789+/0123456789", 500, 0, uint8(2))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	shapes := []func(secret, token string) string{
+		func(secret, token string) string { // STS's JSON
+			return fmt.Sprintf(`{"RequestId":"R","Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":%q,"SecurityToken":%q,"Expiration":"2030-01-01T00:00:00Z"}}`, secret, token)
+		},
+		func(secret, token string) string { // HTML-escaped JSON
+			return fmt.Sprintf(`{&quot;AccessKeySecret&quot;: &quot;%s&quot;, &quot;SecurityToken&quot;: &quot;%s&quot;}`, secret, token)
+		},
+		func(secret, token string) string { // an error whose Message is the answer
+			inner := fmt.Sprintf(`{"Credentials":{"AccessKeySecret":%q,"SecurityToken":%q}}`, secret, token)
+			q, _ := json.Marshal(inner)
+			return `{"Code":"InternalError","Message":` + string(q) + `,"RequestId":"R"}`
+		},
+		func(secret, token string) string { // XML
+			return "<Credentials><AccessKeySecret>" + secret + "</AccessKeySecret><SecurityToken>" + token + "</SecurityToken></Credentials>"
+		},
+	}
+	f.Fuzz(func(t *testing.T, before, after, secret, token string, status, cut int, shape uint8) {
+		if status < 100 || status > 999 || len(secret) < 12 || len(token) < 12 {
+			return
+		}
+		// Credentials are base64-like; map the fuzzer's bytes onto that alphabet.
+		toAlphabet := func(s string) string {
+			b := []byte(s)
+			for i := range b {
+				b[i] = alphabet[int(b[i])%len(alphabet)]
+			}
+			return string(b)
+		}
+		secret, token = toAlphabet(secret), toAlphabet(token)
+		answer := shapes[int(shape)%len(shapes)](secret, token)
+		if cut > 0 && cut < len(answer) {
+			answer = answer[:cut]
+		}
+		body := before + answer + after
+		resp := &http.Response{StatusCode: status, Header: http.Header{}}
+		out, err := decode[AssumeRoleResponseBody](opAssumeRole, resp, []byte(body), "hdr",
+			func(s string) string {
+				return scrub(s, credential{accessKeyID: "id", accessKeySecret: "callersecret"}, nil)
+			})
+		if err == nil {
+			_ = out // a whole answer, read as such: nothing to leak
+			return
+		}
+		text := err.Error()
+		var sdkErr *tea.SDKError
+		if errors.As(err, &sdkErr) {
+			text += fmt.Sprint(sdkErr.Data)
+		}
+		for _, s := range []string{secret, token} {
+			for i := 0; i+12 <= len(s); i++ {
+				piece := s[i : i+12]
+				if strings.Contains(text, piece) && !strings.Contains(before+after, piece) {
+					t.Fatalf("a piece %q of an issued secret leaked into %q (body %q)", piece, text, body)
+				}
+			}
 		}
 	})
 }

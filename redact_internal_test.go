@@ -1,0 +1,51 @@
+package sts
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestRedactNamedSecrets: a value assigned to a secret's name goes, in any spelling;
+// prose that names a secret stays readable.
+func TestRedactNamedSecrets(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"AccessKeySecret":"abc","x":1}`, `{"AccessKeySecret":"<redacted>","x":1}`},
+		{`{"AccessKeySecret" : "abc`, `{"AccessKeySecret" : "<redacted>`},
+		{`{\"SecurityToken\":\"CAIS+/=\"}`, `{\"SecurityToken\":\"<redacted>\"}`},
+		{`SecurityToken=CAIS%2B%2F&Action=x`, `SecurityToken=<redacted>&Action=x`},
+		{`<SecurityToken>CAIS</SecurityToken>`, `<SecurityToken><redacted></SecurityToken>`},
+		{"x-acs-security-token: CAIS\r\nhost: h", "x-acs-security-token: <redacted>\r\nhost: h"},
+		{`&quot;AccessKeySecret&quot;:&quot;abc&quot;`, `&quot;AccessKeySecret&quot;:&quot;<redacted>&quot;`},
+		{`{"access_key_secret": "abc", "oidc_token": "jwt.a.b", "SAMLAssertion":"PHN"}`, `{"access_key_secret": "<redacted>", "oidc_token": "<redacted>", "SAMLAssertion":"<redacted>"}`},
+		{"{\"SecurityToken\":\n  \"abc\"}", "{\"SecurityToken\":\n  \"<redacted>\"}"},
+		// Prose stays as the service wrote it.
+		{"Specified SecurityToken is expired.", "Specified SecurityToken is expired."},
+		{"The AccessKeySecret you provided does not match.", "The AccessKeySecret you provided does not match."},
+		{"SecurityToken", "SecurityToken"},
+		{`"SecurityToken":""`, `"SecurityToken":""`},
+	} {
+		require.Equal(t, tc.want, redactNamedSecrets(tc.in), tc.in)
+	}
+}
+
+// TestRedactCredentialShapes: long base64-like runs go; codes, request IDs, URLs and
+// words stay.
+func TestRedactCredentialShapes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"token CAIShwJ1q6Ft5B2yfSjIr5fiNvPnrelQ0LSTbhf+X/Y= end", "token <redacted>= end"},
+		{"secret wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK", "secret <redacted>"},
+		{"InvalidSecurityToken.Expired 964E0EC5-575B-4FF5-8FD0-D4BD8025602A", "InvalidSecurityToken.Expired 964E0EC5-575B-4FF5-8FD0-D4BD8025602A"},
+		{"https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=Sts", "https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=Sts"},
+		{"<html><body>502 Bad Gateway</body></html>", "<html><body>502 Bad Gateway</body></html>"},
+	} {
+		require.Equal(t, tc.want, redactCredentialShapes(tc.in), tc.in)
+	}
+}
+
+// TestSecretNamesCoverSecretFields keeps the two lists of secrets one list.
+func TestSecretNamesCoverSecretFields(t *testing.T) {
+	for field := range secretFields {
+		require.Contains(t, secretNames, asciiLower(field))
+	}
+}
