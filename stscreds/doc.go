@@ -12,7 +12,9 @@
 // clock by the offset the client measured (sts.Client.ClockOffset).
 //
 // When the service refuses credentials that a cache still holds (an expired token, an
-// unknown key), an *sts.Client signing with that cache invalidates it and fetches anew.
+// unknown key), an *sts.Client signing with that cache invalidates them
+// (sts.CredentialInvalidator; credentials a refresh has already replaced are kept)
+// and fetches anew.
 //
 // SessionCache does the same for many sessions at once, keyed by everything that
 // determines them (role, session name, policy, duration, external ID, source
