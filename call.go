@@ -63,7 +63,8 @@ type mends struct{ clock, credential bool }
 //   - credentials the service no longer accepts (an expired token, an unknown key):
 //     when the client's Credential is a CredentialInvalidator (stscreds caches are),
 //     the refused credentials are invalidated, unless a refresh has replaced them
-//     already, and the call fetches credentials anew. An error is that fetch's.
+//     already, and the call fetches credentials anew and is sent again if they
+//     differ. An error is that fetch's.
 func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *mends, cred *credential) (bool, error) {
 	if se == nil {
 		return false, nil
@@ -92,10 +93,13 @@ func (c *Client) mend(ctx context.Context, op operation, se *ServiceError, m *me
 			return false, nil
 		}
 		m.credential = true
-		inv.InvalidateCredentials(cred.accessKeyID)
+		inv.InvalidateCredentials(cred.accessKeyID, cred.securityToken)
 		fresh, err := c.creds.get(ctx)
 		if err != nil {
 			return false, fmt.Errorf("sts: %s: the service refused the credentials (%s) and fetching them anew failed: %w", op.action, se.Code, err)
+		}
+		if fresh == *cred { // kept: sending them again would be refused again
+			return false, nil
 		}
 		*cred = fresh
 		return true, nil
@@ -122,7 +126,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	}
 	resp, err := c.roundTrip(c.newRequest(ctx, op, params, s, cred))
 	if err != nil {
-		err = transportError(op, c.endpoint, err)
+		err = transportError(op, c.endpoint, scrubError(err, cred, params))
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
 		return nil, err
 	}
@@ -134,12 +138,15 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	var out *Response[B]
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
+		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID, cred, params),
 			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes), final: true}
 	case err != nil:
-		err = transportError(op, c.endpoint, err)
+		err = transportError(op, c.endpoint, scrubError(err, cred, params))
 	default:
 		out, err = decode[B](op, resp, buf.Bytes(), requestID, func(s string) string { return scrub(s, cred, params) })
+	}
+	if c.logger != nil { // whatever answered chose the header: it may echo a secret
+		requestID = scrub(requestID, cred, params)
 	}
 	c.logAttempt(ctx, op, attempt, resp.StatusCode, requestID, start, err)
 	return out, err

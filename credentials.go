@@ -21,14 +21,16 @@ type ContextCredential interface {
 // CredentialInvalidator is implemented by a Config.Credential that caches credentials
 // (every stscreds provider does). When the service refuses a call's credentials as
 // expired or unknown (InvalidSecurityToken.Expired, InvalidAccessKeyId.NotFound), the
-// client calls InvalidateCredentials with the AccessKeyId it signed with, fetches
-// credentials anew and sends the call once more.
+// client calls InvalidateCredentials with the AccessKeyId and SecurityToken it signed
+// with, fetches credentials anew and, if they differ, sends the call once more.
 type CredentialInvalidator interface {
-	// InvalidateCredentials drops the cached credentials if their AccessKeyId is
-	// accessKeyId, so that the next fetch gets new ones, and reports whether it did.
-	// Credentials that a refresh has already replaced are kept: a late refusal of
-	// the old ones must not throw the fresh ones away.
-	InvalidateCredentials(accessKeyId string) bool
+	// InvalidateCredentials drops the cached credentials if they are the ones given,
+	// so that the next fetch gets new ones, and reports whether it did. Credentials
+	// that a refresh has already replaced are kept: a late refusal of the old ones
+	// must not throw the fresh ones away. An implementation may also keep
+	// credentials it has only just fetched, to bound fetches while the service keeps
+	// refusing.
+	InvalidateCredentials(accessKeyId, securityToken string) bool
 }
 
 // credential is one AccessKey triple, as a request is signed with it.

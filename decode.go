@@ -34,7 +34,7 @@ func decode[B any](op operation, resp *http.Response, body []byte, requestID str
 	out := new(decoded[B])
 	b := &out.body
 	if err := json.Unmarshal(body, b); err != nil {
-		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: requestID,
+		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID),
 			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
 	}
 	if a, ok := any(b).(answer); ok {
@@ -154,7 +154,7 @@ const maxExcerpt = 256
 // and named ones (scrub), and every run of characters shaped like a credential, since
 // nothing in an unreadable body says which values are secret.
 func excerpt(body []byte, scrub func(string) string) string {
-	s := redactCredentialShapes(scrub(strings.ToValidUTF8(string(body), "?")))
+	s := scrubUnread(string(body), scrub)
 	cut := len(s) > maxExcerpt
 	if cut {
 		s = strings.ToValidUTF8(s[:maxExcerpt], "")

@@ -1,7 +1,9 @@
 package sts
 
 import (
+	"net"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -45,9 +47,13 @@ var centralRegions = map[string]bool{
 //  4. with no region, the central endpoint, sts.aliyuncs.com, which serves every
 //     region (the official client refuses an empty region).
 //
-// One deliberate difference: config.Network "vpc" for a region that the official
-// client maps to the central endpoint is an error here, since no VPC endpoint exists
-// there; the official client silently sends such calls to the public central host.
+// Deliberate differences: config.Network "vpc" for a region that the official client
+// maps to the central endpoint is an error here, since no VPC endpoint exists there
+// (the official client silently sends such calls to the public central host);
+// Network is "vpc" or "public" in any case, where the official client builds
+// sts-<network>.<region>.aliyuncs.com from any word ("Public" included); a RegionId or
+// Endpoint that cannot stand in a host name is an error, not a request to a host no
+// one meant.
 // A VPC endpoint asked for by the environment alone is used where one exists, as
 // credentials-go does.
 func ResolveEndpoint(config *Config) (string, error) {
@@ -64,8 +70,8 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 		endpoint, field = getenv(EnvSTSEndpoint), "$"+EnvSTSEndpoint
 	}
 	if endpoint != "" {
-		if strings.Contains(endpoint, "://") || strings.ContainsAny(endpoint, "/?#@ \t\r\n") {
-			return "", &ValidationError{Field: field, Rule: `must be a host name with an optional port, such as "sts.cn-hangzhou.aliyuncs.com" (set the scheme with Config.Protocol)`}
+		if !validHostPort(endpoint) {
+			return "", &ValidationError{Field: field, Rule: `must be a host name or IP address with an optional port, such as "sts.cn-hangzhou.aliyuncs.com" or "[::1]:8080" (set the scheme with Config.Protocol)`}
 		}
 		return endpoint, nil
 	}
@@ -88,7 +94,7 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 	case region == "":
 		return CentralEndpoint, nil
 	case !validRegion(region):
-		return "", &ValidationError{Field: regionField, Rule: "must be a region ID of lower-case letters, digits and hyphens, such as cn-hangzhou"}
+		return "", &ValidationError{Field: regionField, Rule: "must be a region ID of letters, digits and hyphens, such as cn-hangzhou"}
 	case centralRegions[region] && explicit:
 		return "", &ValidationError{Field: "Config.RegionId", Rule: "names a region without a VPC endpoint of STS (the official client would send to the public central endpoint; set Network to public, or Endpoint)"}
 	case centralRegions[region]:
@@ -101,13 +107,33 @@ func resolveEndpoint(config *Config, getenv func(string) string) (string, error)
 }
 
 // validRegion reports whether region can stand in a host name as a region ID does:
-// a label of lower-case letters, digits and inner hyphens.
+// one DNS label of letters, digits and inner hyphens. Letters keep their case, as in
+// the official client's host (DNS ignores it).
 func validRegion(region string) bool {
-	if len(region) > 63 || region[0] == '-' || region[len(region)-1] == '-' {
+	return len(region) <= 63 && region[0] != '-' && region[len(region)-1] != '-' &&
+		strings.Trim(region, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == ""
+}
+
+// validHostPort reports whether s is a host name (dot-separated labels of letters,
+// digits, '-' and '_') or an IP address, IPv6 in brackets, with an optional port from
+// 1 to 65535.
+func validHostPort(s string) bool {
+	host, port := s, ""
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && !strings.HasSuffix(s, "]") {
+		host, port = s[:i], s[i+1:]
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return false
+		}
+	}
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		ip := net.ParseIP(host[1 : len(host)-1])
+		return ip != nil && ip.To4() == nil
+	}
+	if host == "" || len(host) > 253 || strings.ContainsAny(host, ":[]") {
 		return false
 	}
-	for _, r := range region {
-		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+	for label := range strings.SplitSeq(strings.TrimSuffix(host, "."), ".") {
+		if label == "" || strings.Trim(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
 			return false
 		}
 	}

@@ -39,10 +39,23 @@ func TestResolveEndpoint(t *testing.T) {
 		{name: "endpoint by environment with scheme", env: map[string]string{EnvSTSEndpoint: "https://sts.aliyuncs.com"}, wantErr: "$ALIBABA_CLOUD_STS_ENDPOINT"},
 		{name: "endpoint with user info", config: &Config{Endpoint: s("user@sts.aliyuncs.com")}, wantErr: "Config.Endpoint"},
 		{name: "region that would change the host", config: &Config{RegionId: s("evil.example/x")}, wantErr: "Config.RegionId"},
-		{name: "region with upper case", config: &Config{RegionId: s("CN-HANGZHOU")}, wantErr: "Config.RegionId"},
+		{name: "region with upper case, as the official client keeps it", config: &Config{RegionId: s("CN-HANGZHOU")}, want: "sts.CN-HANGZHOU.aliyuncs.com"},
+		{name: "endpoint with IPv6 and port", config: &Config{Endpoint: s("[::1]:8080")}, want: "[::1]:8080"},
+		{name: "endpoint with IPv6", config: &Config{Endpoint: s("[::1]")}, want: "[::1]"},
+		{name: "endpoint with IPv4 and port", config: &Config{Endpoint: s("127.0.0.1:443")}, want: "127.0.0.1:443"},
+		{name: "endpoint with trailing dot", config: &Config{Endpoint: s("sts.aliyuncs.com.")}, want: "sts.aliyuncs.com."},
 		{name: "region by environment that would change the host", env: map[string]string{EnvSTSRegion: "a.b"}, wantErr: "$ALIBABA_CLOUD_STS_REGION"},
 		{name: "region with leading hyphen", config: &Config{RegionId: s("-cn")}, wantErr: "Config.RegionId"},
 		{name: "unknown network", config: &Config{Network: s("ipv6")}, wantErr: "Config.Network"},
+	}
+	for _, bad := range []string{"::1", "[::1", "[::1]:99999", "host:abc", ":443", "host:", "%zz", `HTTPS:\\x`, "a..b", "[127.0.0.1]", "host:+80", "host:0", "ho st", "h/x", "[::1]x"} {
+		tests = append(tests, struct {
+			name    string
+			config  *Config
+			env     map[string]string
+			want    string
+			wantErr string
+		}{name: "environment endpoint " + bad, env: map[string]string{EnvSTSEndpoint: bad}, wantErr: "$" + EnvSTSEndpoint})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

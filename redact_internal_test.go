@@ -1,6 +1,10 @@
 package sts
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,4 +52,20 @@ func TestSecretNamesCoverSecretFields(t *testing.T) {
 	for field := range secretFields {
 		require.Contains(t, secretNames, asciiLower(field))
 	}
+}
+
+// TestScrubErrorKeepsIs: a transport error whose text carries a secret is replaced by
+// one with the text scrubbed, which errors.Is still sees through; one without is left
+// as it is, so errors.As finds its type.
+func TestScrubErrorKeepsIs(t *testing.T) {
+	cred := credential{accessKeyID: "id", accessKeySecret: "CallerSecret0123456789"}
+	leaky := fmt.Errorf("malformed HTTP response %q: %w", `{"SecurityToken":"CAISissued"} CallerSecret0123456789`, context.DeadlineExceeded)
+	got := scrubError(leaky, cred, nil)
+	require.ErrorIs(t, got, context.DeadlineExceeded)
+	require.NotContains(t, got.Error(), "CAISissued")
+	require.NotContains(t, got.Error(), "CallerSecret0123456789")
+	require.Nil(t, errors.Unwrap(got), "the secret-bearing error is not reachable")
+
+	plain := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	require.Same(t, plain, scrubError(plain, cred, nil))
 }

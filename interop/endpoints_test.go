@@ -32,7 +32,7 @@ func TestEndpointsAsTheOfficialClient(t *testing.T) {
 		"cn-wuhan", "cn-zhangbei", "eu-west-1-oxs", "rus-west-1-pop", "cn-hongkong-finance-pop",
 		// In no list: regions opened later, and ones that were once said to be VPC-only.
 		"ap-southeast-6", "ap-southeast-9", "me-south-7", "eu-north-1", "sa-east-1", "cn-north-2-gov-1",
-		"cn-shenzhen-finance-1", "xx-future-1",
+		"cn-shenzhen-finance-1", "xx-future-1", "CN-HANGZHOU", "Ap-Southeast-9",
 	}
 	compared, differ := 0, 0
 	for _, region := range regions {

@@ -92,9 +92,15 @@ const never = math.MaxInt64
 // that trusted it would serve credentials that expired during the suspend. The wall
 // clock moves on, and the credentials' expiry is a wall-clock time.
 type entry struct {
-	creds              Credentials
-	refreshAt, expires int64
+	creds                       Credentials
+	refreshAt, expires, fetched int64
 }
+
+// minLifetime is the shortest life credentials may arrive with and still be refreshed
+// as usual; shorter-lived ones (a clock far behind the issuer's, an upstream cache at
+// its end) are served while they last and then treated as a failed refresh, with its
+// back-off.
+const minLifetime = 2 * minWindow
 
 // minWindow is the shortest expiry window: a refresh starts at least this long before
 // expiry, so that callers rarely wait for one, unless the credentials have less than
@@ -123,6 +129,7 @@ type Cache struct {
 	failures int        // failed refreshes in a row
 	retryAt  int64      // no refresh starts before this (Unix nanoseconds), after a failure
 	lastErr  error      // the last failure, while it holds back refreshes
+	refusals int        // values invalidated in a row, each soon after it was fetched
 }
 
 // NewCache puts a cache in front of p. Given a cache (or a provider of this package,
@@ -180,23 +187,37 @@ func (c *Cache) Invalidate() {
 	c.retryAt, c.lastErr, c.failures = 0, nil, 0
 }
 
-// InvalidateCredentials drops the cached value, as Invalidate does, only if its
-// AccessKeyId is accessKeyId, and reports whether it did. A *sts.Client signing with
-// the cache calls it when the service refuses the credentials it signed with; calls
-// refused after a refresh has replaced them leave the fresh value alone.
-func (c *Cache) InvalidateCredentials(accessKeyId string) bool {
-	for {
-		e := c.value.Load()
-		if e == nil || e.creds.AccessKeyId != accessKeyId {
+// InvalidateCredentials drops the cached value, as Invalidate does, only if it holds
+// the credentials given (their AccessKeyId and SecurityToken), and reports whether it
+// did. A *sts.Client signing with the cache calls it when the service refuses the
+// credentials it signed with:
+//   - credentials a refresh has already replaced are kept, so that calls refused after
+//     the refresh do not throw the fresh ones away;
+//   - when the service keeps refusing (a revoked role, a key not yet propagated), a
+//     value fetched after such a refusal is kept for RetryBackoff, doubling with each
+//     refusal in a row up to MaxRetryBackoff, so that refused calls do not each cost
+//     a fetch.
+func (c *Cache) InvalidateCredentials(accessKeyId, securityToken string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.value.Load()
+	if e == nil || e.creds.AccessKeyId != accessKeyId || e.creds.SecurityToken != securityToken {
+		return false
+	}
+	now := c.now()
+	if c.refusals > 0 {
+		holdOff := int64(min(c.opts.RetryBackoff<<min(c.refusals-1, 30), c.opts.MaxRetryBackoff))
+		switch age := now - e.fetched; {
+		case age >= 0 && age < holdOff:
 			return false
-		}
-		if c.value.CompareAndSwap(e, nil) {
-			c.mu.Lock()
-			c.retryAt, c.lastErr, c.failures = 0, nil, 0
-			c.mu.Unlock()
-			return true
+		case age > 2*int64(c.opts.MaxRetryBackoff): // a value that served a while: not in a row
+			c.refusals = 0
 		}
 	}
+	c.refusals++
+	c.value.Store(nil)
+	c.retryAt, c.lastErr, c.failures = 0, nil, 0
+	return true
 }
 
 // refreshInBackground starts a refresh of e, unless one is under way, one failed too
@@ -274,16 +295,28 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 		c.value.Store(c.newEntry(creds, wall))
 		c.failures, c.retryAt, c.lastErr = 0, 0, nil
 		r.creds = creds
+		if life := creds.Expires.Sub(wall); !creds.Expires.IsZero() && life < minLifetime {
+			// Served while they last, but refreshed no sooner than after a failure:
+			// credentials that die as they arrive would otherwise be fetched per read.
+			c.backOffLocked(now, fmt.Errorf("the provider returned credentials that expire %s after they arrived", life))
+		}
 	} else {
-		c.failures++
-		backoff := min(c.opts.RetryBackoff<<min(c.failures-1, 30), c.opts.MaxRetryBackoff)
-		c.retryAt = now + int64(backoff)
-		c.lastErr = fmt.Errorf("stscreds: refreshing credentials: %w", err)
-		r.err = c.lastErr
+		r.err = c.backOffLocked(now, err)
 	}
 	c.inflight = nil
 	c.mu.Unlock()
 	close(r.done)
+}
+
+// backOffLocked counts a failed refresh: no refresh starts for RetryBackoff,
+// doubling with each failure in a row up to MaxRetryBackoff, and a caller with no
+// valid value meanwhile gets the error it returns.
+func (c *Cache) backOffLocked(now int64, err error) error {
+	c.failures++
+	backoff := min(c.opts.RetryBackoff<<min(c.failures-1, 30), c.opts.MaxRetryBackoff)
+	c.retryAt = now + int64(backoff)
+	c.lastErr = fmt.Errorf("stscreds: refreshing credentials: %w", err)
+	return c.lastErr
 }
 
 // backingOffLocked reports whether a refresh may not start yet, after a failure. A
@@ -296,14 +329,14 @@ func (c *Cache) backingOffLocked(now int64) bool {
 // newEntry places creds on the wall clock, with a jittered refresh time.
 func (c *Cache) newEntry(creds Credentials, wall time.Time) *entry {
 	if creds.Expires.IsZero() || !creds.Expires.Before(farFuture) {
-		return &entry{creds: creds, refreshAt: never, expires: never}
+		return &entry{creds: creds, refreshAt: never, expires: never, fetched: wall.UnixNano()}
 	}
 	lifetime := creds.Expires.Sub(wall)
 	window := expiryWindow(c.opts.ExpiryWindow, lifetime)
 	window = max(time.Duration(float64(window)*(1-c.opts.JitterFraction*c.opts.Random())), minWindow)
 	window = min(window, lifetime/2)
 	expires := creds.Expires.UnixNano()
-	return &entry{creds: creds, refreshAt: expires - int64(window), expires: expires}
+	return &entry{creds: creds, refreshAt: expires - int64(window), expires: expires, fetched: wall.UnixNano()}
 }
 
 // farFuture is the latest expiry a wall-clock reading in Unix nanoseconds can hold

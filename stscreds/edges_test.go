@@ -158,13 +158,13 @@ func TestInvalidateOnlyTheRefusedCredentials(t *testing.T) {
 	got, err := c.Retrieve(ctx)
 	require.NoError(t, err)
 	require.Equal(t, "id-1", got.AccessKeyId)
-	require.False(t, c.InvalidateCredentials("id-0"), "other credentials")
+	require.False(t, c.InvalidateCredentials("id-0", ""), "other credentials")
 	got, _ = c.Retrieve(ctx)
 	require.Equal(t, "id-1", got.AccessKeyId)
-	require.True(t, c.InvalidateCredentials("id-1"))
+	require.True(t, c.InvalidateCredentials("id-1", ""))
 	got, _ = c.Retrieve(ctx)
 	require.Equal(t, "id-2", got.AccessKeyId)
-	require.False(t, c.InvalidateCredentials("id-1"), "a late refusal of replaced credentials")
+	require.False(t, c.InvalidateCredentials("id-1", ""), "a late refusal of replaced credentials")
 	got, _ = c.Retrieve(ctx)
 	require.Equal(t, "id-2", got.AccessKeyId)
 	require.EqualValues(t, 2, p.calls.Load())
@@ -247,4 +247,67 @@ func (m *memStore) Save(_ context.Context, key string, creds stscreds.Credential
 
 func (m *memStore) Lock(context.Context, string, time.Duration) (func(context.Context) error, error) {
 	return func(context.Context) error { return nil }, nil
+}
+
+// TestRefusalsDoNotStorm: a service that keeps refusing the credentials (a revoked
+// role, a key not yet propagated) costs a fetch for the first refusal, then one per
+// back-off, not one per call; a refusal of credentials with the same AccessKeyId but
+// an older token keeps the fresh ones; credentials that arrive with under two seconds
+// to live are not fetched per read.
+func TestRefusalsDoNotStorm(t *testing.T) {
+	t.Run("a service that keeps refusing", func(t *testing.T) {
+		var sent atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sent.Add(1)
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found.","RequestId":"R"}`)
+		}))
+		defer srv.Close()
+		clock := newFakeClock()
+		p := &countingProvider{expires: func() time.Time { return clock.Now().Add(time.Hour) }}
+		c := stscreds.NewCache(p, func(o *stscreds.CacheOptions) { o.Clock = clock.Now })
+		client, err := sts.NewClient(&sts.Config{Credential: c, Endpoint: dara.String(strings.TrimPrefix(srv.URL, "http://")),
+			Protocol: dara.String("HTTP")}, once)
+		require.NoError(t, err)
+		for range 20 {
+			_, err := client.GetCallerIdentity()
+			require.ErrorContains(t, err, "InvalidAccessKeyId.NotFound")
+		}
+		require.EqualValues(t, 2, p.calls.Load(), "the first refusal fetched anew; the fresh value is held for RetryBackoff")
+		require.EqualValues(t, 21, sent.Load(), "the first call was sent again with the fresh credentials, no other")
+		clock.Add(time.Second)
+		_, _ = client.GetCallerIdentity()
+		require.EqualValues(t, 3, p.calls.Load(), "after the back-off, one more fetch")
+		for range 20 {
+			_, _ = client.GetCallerIdentity()
+		}
+		require.EqualValues(t, 3, p.calls.Load(), "held for twice as long now")
+	})
+	t.Run("same AccessKeyId, newer token", func(t *testing.T) {
+		var n atomic.Int32
+		c := stscreds.NewCache(stscreds.ProviderFunc(func(context.Context) (stscreds.Credentials, error) {
+			return stscreds.Credentials{AccessKeyId: "STS.same", AccessKeySecret: "s", SecurityToken: fmt.Sprint("token-", n.Add(1)),
+				Expires: time.Now().Add(time.Hour)}, nil
+		}))
+		old, err := c.Retrieve(context.Background())
+		require.NoError(t, err)
+		require.True(t, c.InvalidateCredentials(old.AccessKeyId, old.SecurityToken))
+		fresh, err := c.Retrieve(context.Background())
+		require.NoError(t, err)
+		require.False(t, c.InvalidateCredentials(old.AccessKeyId, old.SecurityToken), "a late refusal of the older token")
+		again, _ := c.Retrieve(context.Background())
+		require.Equal(t, fresh, again)
+	})
+	t.Run("credentials that arrive about to expire", func(t *testing.T) {
+		for _, life := range []time.Duration{time.Nanosecond, time.Millisecond, 1999 * time.Millisecond} {
+			clock := newFakeClock()
+			p := &countingProvider{expires: func() time.Time { return clock.Now().Add(life) }}
+			c := stscreds.NewCache(p, func(o *stscreds.CacheOptions) { o.Clock = clock.Now })
+			for range 2000 { // a second of reads, every 500µs
+				_, _ = c.Retrieve(context.Background())
+				clock.Add(500 * time.Microsecond)
+			}
+			require.LessOrEqual(t, p.calls.Load(), int32(2), "credentials living %s", life)
+		}
+	})
 }
