@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,20 +18,22 @@ import (
 	"github.com/stsgo/sts/ststest"
 )
 
-// newFlagSet returns a flag set that reports its mistakes instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns a flag set that prints nothing and exits never: parseFlags turns
+// what it reports into the errors run prints.
+func newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("sts "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
-// parseFlags parses args; a mistake (already reported by the flag set) is errUsage.
+// parseFlags parses args: -h, -help or --help is a helpRequest, a mistake a usageError.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return errUsage
+	switch err := fs.Parse(args); {
+	case err == flag.ErrHelp:
+		return helpRequest{fs}
+	case err != nil:
+		return usageError(err.Error())
 	}
 	return nil
 }
@@ -41,8 +44,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return errUsage
+		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }
@@ -83,7 +85,74 @@ func (c *connection) client() (*sts.Client, error) {
 	if c.insecureHTTP {
 		opts = append(opts, sts.WithInsecureHTTP())
 	}
-	return sts.NewClient(cfg, opts...)
+	client, err := sts.NewClient(cfg, opts...)
+	var ve *sts.ValidationError
+	if errors.As(err, &ve) && ve.Field == "Config.Protocol" {
+		// The library's rule names its Go option; say it with the flag.
+		return nil, usagef("-endpoint %s is plain HTTP to a host that is not loopback: requests and the credentials they return would cross the network in clear text; add -insecure-http to mean it", c.endpoint)
+	}
+	return client, err
+}
+
+// requestFlags name the flag that sets each request field a *sts.ValidationError can
+// name, and configFlags each Config field, so that an error speaks of the flag the
+// user typed, not of a Go field.
+var (
+	requestFlags = map[string]string{
+		"RoleArn": "-role-arn", "RoleSessionName": "-session-name", "DurationSeconds": "-duration", "Policy": "-policy",
+		"ExternalId": "-external-id", "SourceIdentity": "-source-identity", "OIDCProviderArn": "-oidc-provider-arn",
+		"OIDCToken": "-token-file",
+	}
+	configFlags = map[string]string{"Config.Endpoint": "-endpoint", "Config.SignatureAlgorithm": "-signature"}
+	// flagRules replace the rules whose words fit the Go API, not the flag.
+	flagRules = map[string]string{
+		"DurationSeconds": fmt.Sprintf("must be %v to %v", sts.MinDurationSeconds*time.Second, sts.MaxDurationSeconds*time.Second),
+		"OIDCToken":       "holds no usable token: it must be 4 to 20000 characters",
+		"Config.Endpoint": "must be host[:port], after an optional http:// or https://",
+	}
+)
+
+// flagErrors restates err in flags when every *sts.ValidationError in it (a request
+// or Config field the user's flags set) has a flag: "invalid -session-name: must be
+// ...". ok is false when err holds no such error, or one that no flag sets.
+func flagErrors(err error) (msg string, ok bool) {
+	var msgs []string
+	for _, ve := range validationErrors(err) {
+		name := ve.Field
+		if model, field, _ := strings.Cut(ve.Field, "."); strings.HasSuffix(model, "Request") {
+			name = field
+		}
+		flag := requestFlags[name]
+		if flag == "" {
+			flag = configFlags[name]
+		}
+		if flag == "" {
+			return "", false
+		}
+		rule := ve.Rule
+		if r, ok := flagRules[name]; ok && rule != "is required" {
+			rule = r
+		}
+		msgs = append(msgs, "invalid "+flag+": "+rule)
+	}
+	return strings.Join(msgs, "; "), len(msgs) > 0
+}
+
+// validationErrors returns every *sts.ValidationError in err's tree.
+func validationErrors(err error) []*sts.ValidationError {
+	switch e := err.(type) {
+	case *sts.ValidationError:
+		return []*sts.ValidationError{e}
+	case interface{ Unwrap() []error }:
+		var all []*sts.ValidationError
+		for _, err := range e.Unwrap() {
+			all = append(all, validationErrors(err)...)
+		}
+		return all
+	case interface{ Unwrap() error }:
+		return validationErrors(e.Unwrap())
+	}
+	return nil
 }
 
 // session holds the flags shared by the commands that assume a role.
@@ -93,8 +162,8 @@ type session struct {
 }
 
 func (s *session) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.roleArn, "role-arn", os.Getenv(stscreds.EnvRoleArn), "ARN of the role to assume (default $ALIBABA_CLOUD_ROLE_ARN)")
-	fs.StringVar(&s.sessionName, "session-name", os.Getenv(stscreds.EnvRoleSessionName), "session name for audit logs (default $ALIBABA_CLOUD_ROLE_SESSION_NAME, else sts-cli-<time>)")
+	fs.StringVar(&s.roleArn, "role-arn", "", "ARN of the role to assume (default $"+stscreds.EnvRoleArn+")")
+	fs.StringVar(&s.sessionName, "session-name", "", "session name for audit logs (default $"+stscreds.EnvRoleSessionName+", else sts-cli-<time>)")
 	fs.DurationVar(&s.duration, "duration", time.Hour, "how long the credentials last, 15m to the role's maximum")
 	fs.StringVar(&s.policy, "policy", "", "policy narrowing the role's permissions: JSON, or @file")
 }
@@ -104,10 +173,21 @@ func registerFormat(fs *flag.FlagSet) *string {
 	return fs.String("format", "json", "output: json, env (shell export lines) or external (Alibaba Cloud CLI External mode)")
 }
 
+// fromEnv sets *flag to $name when the flag was left empty. A flag's default from the
+// environment is read here, after parsing, not given to the flag set as its default
+// value: the help then says "(default $NAME)" once, and never prints the value.
+func fromEnv(flag *string, name string) {
+	if *flag == "" {
+		*flag = os.Getenv(name)
+	}
+}
+
 // resolve fills defaults and reads an @file policy.
 func (s *session) resolve() error {
+	fromEnv(&s.roleArn, stscreds.EnvRoleArn)
+	fromEnv(&s.sessionName, stscreds.EnvRoleSessionName)
 	if s.roleArn == "" {
-		return fmt.Errorf("sts: -role-arn (or $%s) is required", stscreds.EnvRoleArn)
+		return usagef("-role-arn (or $%s) is required", stscreds.EnvRoleArn)
 	}
 	if s.sessionName == "" {
 		s.sessionName = fmt.Sprintf("sts-cli-%d", time.Now().Unix())
@@ -122,8 +202,8 @@ func (s *session) resolve() error {
 	return nil
 }
 
-func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("assume-role", stderr)
+func assumeRole(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("assume-role")
 	var conn connection
 	var sess session
 	conn.register(fs)
@@ -161,21 +241,23 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return printCredentials(stdout, *format, resp.Body.Credentials)
+	return printCredentials(stdout, *format, resp.Body.Credentials, time.Now())
 }
 
-func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("assume-role-with-oidc", stderr)
+func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("assume-role-with-oidc")
 	var conn connection
 	var sess session
 	conn.register(fs)
 	sess.register(fs)
 	format := registerFormat(fs)
-	providerArn := fs.String("oidc-provider-arn", os.Getenv(stscreds.EnvOIDCProviderArn), "ARN of the OIDC provider (default $ALIBABA_CLOUD_OIDC_PROVIDER_ARN)")
-	tokenFile := fs.String("token-file", os.Getenv(stscreds.EnvOIDCTokenFile), "file holding the OIDC token (default $ALIBABA_CLOUD_OIDC_TOKEN_FILE)")
+	providerArn := fs.String("oidc-provider-arn", "", "ARN of the OIDC provider (default $"+stscreds.EnvOIDCProviderArn+")")
+	tokenFile := fs.String("token-file", "", "file holding the OIDC token (default $"+stscreds.EnvOIDCTokenFile+")")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	fromEnv(providerArn, stscreds.EnvOIDCProviderArn)
+	fromEnv(tokenFile, stscreds.EnvOIDCTokenFile)
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
@@ -183,7 +265,7 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	if *providerArn == "" || *tokenFile == "" {
-		return fmt.Errorf("sts: -oidc-provider-arn and -token-file (or $%s and $%s) are required", stscreds.EnvOIDCProviderArn, stscreds.EnvOIDCTokenFile)
+		return usagef("-oidc-provider-arn and -token-file (or $%s and $%s) are required", stscreds.EnvOIDCProviderArn, stscreds.EnvOIDCTokenFile)
 	}
 	client, err := conn.client()
 	if err != nil {
@@ -204,11 +286,11 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	return printCredentials(stdout, *format, resp.Body.Credentials)
+	return printCredentials(stdout, *format, resp.Body.Credentials, time.Now())
 }
 
-func callerIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("caller-identity", stderr)
+func callerIdentity(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("caller-identity")
 	var conn connection
 	conn.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -227,8 +309,8 @@ func callerIdentity(ctx context.Context, args []string, stdout, stderr io.Writer
 	return writeJSON(stdout, resp.Body)
 }
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", stderr)
+func serve(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("serve")
 	port := fs.Int("port", 0, "loopback port to listen on (default: any free one)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -54,22 +55,34 @@ type exitStatus int
 
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// startError is a shell's answer to a command it cannot start: exit status 127 and
+// "command not found" for a name not found in $PATH, 127 for a path that does not
+// exist, 126 for one that cannot be executed (no permission, a directory, not a
+// program).
+func startError(name string, err error) error {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return &exitError{127, fmt.Errorf("sts exec: %s: command not found", name)}
+	case errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist):
+		return &exitError{127, fmt.Errorf("sts exec: %s: %w", name, pe.Err)}
+	case errors.As(err, &pe):
+		return &exitError{126, fmt.Errorf("sts exec: %s: %w", name, pe.Err)}
+	}
+	return &exitError{126, fmt.Errorf("sts exec: %w", err)}
+}
+
 // forwarded are the signals exec passes on to its child.
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, role, listen := serverFlags("exec", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sts exec [flags] -- command [args...]")
-		fs.PrintDefaults()
-	}
+	fs, role, listen := serverFlags("exec")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	command := fs.Args()
 	if len(command) == 0 {
-		fs.Usage()
-		return errUsage
+		return usagef("no command given")
 	}
 	p, err := role.provider()
 	if err != nil {
@@ -94,7 +107,7 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
 	if err := child.Start(); err != nil {
-		return fmt.Errorf("sts exec: %w", err)
+		return startError(command[0], err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- child.Wait() }()

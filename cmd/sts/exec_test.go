@@ -154,3 +154,35 @@ func TestChildEnv(t *testing.T) {
 		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true", "ALIBABA_CLOUD_CREDENTIALS_FILE=" + os.DevNull,
 	}, env)
 }
+
+// TestExecCannotStart gives sts exec commands a shell could not run either: it exits as
+// a shell does, 127 for a command not found, 126 for one that cannot be executed, with
+// a line saying which and why.
+func TestExecCannotStart(t *testing.T) {
+	srv := fake(t)
+	dir := t.TempDir()
+	notExecutable := filepath.Join(dir, "not-executable")
+	require.NoError(t, os.WriteFile(notExecutable, []byte("#!/bin/sh\necho ran\n"), 0o644))
+	notAProgram := filepath.Join(dir, "not-a-program")
+	require.NoError(t, os.WriteFile(notAProgram, []byte("\x00\x01\x02 not an executable format"), 0o755))
+	tests := []struct {
+		name    string
+		command string
+		status  int
+		stderr  string
+	}{
+		{"not in PATH", "sts-test-no-such-command", 127, "sts exec: sts-test-no-such-command: command not found\n"},
+		{"no such file", filepath.Join(dir, "missing"), 127, "sts exec: " + filepath.Join(dir, "missing") + ": no such file or directory\n"},
+		{"no execute permission", notExecutable, 126, "sts exec: " + notExecutable + ": permission denied\n"},
+		{"a directory", dir, 126, "sts exec: " + dir + ": permission denied\n"},
+		{"not a program", notAProgram, 126, "sts exec: " + notAProgram + ": exec format error\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, out, errs := runCLI("exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "--", tc.command, "arg")
+			require.Equal(t, tc.status, status, errs)
+			require.Equal(t, tc.stderr, errs)
+			require.Empty(t, out)
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,6 +63,20 @@ func TestAssumeRoleFormats(t *testing.T) {
 	require.Equal(t, 0, status, errs)
 	require.Regexp(t, `(?m)^export ALIBABA_CLOUD_ACCESS_KEY_ID='STS\.[^']+'$`, out)
 	require.Regexp(t, `(?m)^export ALIBABA_CLOUD_SECURITY_TOKEN='CAIS[^']+'$`, out)
+	// The first line says when they expire, in UTC; -duration 15m, a moment ago.
+	require.Regexp(t, `^# expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 1[45]m\)\n`, out)
+	expires, err := time.Parse(time.RFC3339, strings.Fields(out)[2])
+	require.NoError(t, err)
+	require.Equal(t, j["Expiration"], expires.Format("2006-01-02T15:04:05Z"), "the line says the same expiry as -format json")
+	// A shell evaluates the lines, comment and all, into the three variables.
+	sh := exec.Command("sh", "-c", `eval "$0"; printf '%s|%s|%s' "$ALIBABA_CLOUD_ACCESS_KEY_ID" "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" "$ALIBABA_CLOUD_SECURITY_TOKEN"`, out)
+	shOut, err := sh.CombinedOutput()
+	require.NoError(t, err, "%s", shOut)
+	parts := strings.Split(string(shOut), "|")
+	require.Len(t, parts, 3, "%s", shOut)
+	require.True(t, strings.HasPrefix(parts[0], "STS."), parts[0])
+	require.NotEmpty(t, parts[1])
+	require.True(t, strings.HasPrefix(parts[2], "CAIS"), parts[2])
 
 	// The printed credentials work: caller-identity with them is the role session.
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", j["AccessKeyId"])
@@ -87,34 +102,58 @@ func TestAssumeRoleWithOIDC(t *testing.T) {
 	require.Contains(t, out, `"mode": "StsToken"`)
 }
 
+// TestErrors runs every kind of failure: each prints an error line naming sts, the
+// command and the flag at fault, and exits 2 for a mistake in the command line, 1 for
+// a call that fails.
 func TestErrors(t *testing.T) {
 	srv := fake(t)
+	role := srv.Role().Arn
 	tests := []struct {
 		name   string
 		args   []string
 		status int
-		stderr string
+		stderr string // the first line of stderr starts with it
 	}{
-		{"no command", nil, 2, "usage: sts"},
-		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{"unknown flag", []string{"assume-role", "-bogus"}, 2, "flag provided but not defined: -bogus"},
-		{"stray argument", []string{"caller-identity", "extra"}, 2, `unexpected argument "extra"`},
-		{"no role", []string{"assume-role", "-endpoint", srv.URL}, 1, "-role-arn"},
-		{"bad format", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-format", "yaml"}, 1, "-format must be"},
-		{"missing policy file", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-policy", "@/nonexistent"}, 1, "reading the policy"},
-		{"service error", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", "acs:ram::" + ststest.DefaultAccountID + ":role/nope"}, 1, "EntityNotExist.Role"},
-		{"validation error", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-session-name", "a b"}, 1, "AssumeRoleRequest.RoleSessionName"},
-		{"plain http elsewhere", []string{"caller-identity", "-endpoint", "http://sts.example.com"}, 1, "Config.Protocol"},
-		{"oidc without token file", []string{"assume-role-with-oidc", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn}, 1, "-token-file"},
-		{"help", []string{"serve", "-h"}, 0, "-port"},
+		{"no command", nil, 2, "sts: no command given"},
+		{"unknown command", []string{"frobnicate"}, 2, `sts: unknown command "frobnicate"`},
+		{"flag before the command", []string{"-role-arn", role}, 2, "sts: -role-arn is not a command; flags go after the command"},
+		{"unknown flag", []string{"assume-role", "-bogus"}, 2, "sts assume-role: flag provided but not defined: -bogus"},
+		{"bad flag value", []string{"assume-role", "-duration", "an hour"}, 2, `sts assume-role: invalid value "an hour" for flag -duration`},
+		{"stray argument", []string{"caller-identity", "extra"}, 2, `sts caller-identity: unexpected argument "extra"`},
+		{"no role", []string{"assume-role", "-endpoint", srv.URL}, 2, "sts assume-role: -role-arn (or $ALIBABA_CLOUD_ROLE_ARN) is required"},
+		{"bad format", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-format", "yaml"}, 2, `sts assume-role: -format must be json, env or external, not "yaml"`},
+		{"oidc without token file", []string{"assume-role-with-oidc", "-endpoint", srv.URL, "-role-arn", role}, 2, "sts assume-role-with-oidc: -oidc-provider-arn and -token-file"},
+		{"exec without command", []string{"exec", "-endpoint", srv.URL, "-role-arn", role}, 2, "sts exec: no command given"},
+		{"exec without command after --", []string{"exec", "-endpoint", srv.URL, "-role-arn", role, "--"}, 2, "sts exec: no command given"},
+		{"help of no command", []string{"help", "frobnicate"}, 2, `sts help: unknown command "frobnicate"`},
+		{"help of two commands", []string{"help", "exec", "serve"}, 2, `sts help: unexpected argument "serve"`},
+		{"version with an argument", []string{"version", "now"}, 2, `sts version: unexpected argument "now"`},
+		{"plain http elsewhere", []string{"caller-identity", "-endpoint", "http://sts.example.com"}, 2,
+			"sts caller-identity: -endpoint http://sts.example.com is plain HTTP to a host that is not loopback"},
+		{"bad session name", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-session-name", "a b"}, 2,
+			"sts assume-role: invalid -session-name: must be 2 to 64 characters"},
+		{"every bad field at once", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", "role/app", "-duration", "10m", "-external-id", "x"}, 2,
+			"sts assume-role: invalid -duration: must be 15m0s to 12h0m0s; invalid -external-id: must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -; invalid -role-arn: must be an ARN of the form acs:ram::<account>:role/<name>\n"},
+		{"too long", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-duration", "13h"}, 2, "sts assume-role: invalid -duration: must be 15m0s to 12h0m0s"},
+		{"bad source identity", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-source-identity", "acs:me"}, 2, "sts assume-role: invalid -source-identity"},
+		{"bad signature", []string{"caller-identity", "-endpoint", srv.URL, "-signature", "md5"}, 2, "sts caller-identity: invalid -signature: must be"},
+		{"bad endpoint", []string{"caller-identity", "-endpoint", "sts.example.com/path"}, 2, "sts caller-identity: invalid -endpoint: must be host[:port], after an optional http:// or https://"},
+		{"bad session name in exec", []string{"exec", "-endpoint", srv.URL, "-role-arn", role, "-session-name", "a b", "--", "true"}, 2,
+			"sts exec: invalid -session-name: must be 2 to 64 characters"},
+		{"missing policy file", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-policy", "@/nonexistent"}, 1, "sts: reading the policy"},
+		{"service error", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", "acs:ram::" + ststest.DefaultAccountID + ":role/nope"}, 1, "sts: AssumeRole"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out, errs := runCLI(tc.args...)
 			require.Equal(t, tc.status, status, errs)
-			require.Contains(t, errs, tc.stderr)
-			if tc.status != 0 {
-				require.Empty(t, out)
+			require.Empty(t, out)
+			require.True(t, strings.HasPrefix(errs, tc.stderr), "stderr:\n%s\nwant a first line starting %q", errs, tc.stderr)
+			if tc.status == 2 {
+				require.Regexp(t, `(?m)^(usage: sts|"sts help" lists the commands)`, errs, "a usage error says where to look")
+			}
+			for _, goName := range []string{"WithInsecureHTTP", "Config.", "Request."} {
+				require.NotContains(t, errs, goName, "the CLI's errors name its flags, not the Go API")
 			}
 			require.NotContains(t, errs, srv.User().AccessKeySecret)
 		})

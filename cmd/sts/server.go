@@ -184,8 +184,8 @@ func (s *credentialServer) Close() {
 
 // serverFlags returns the flag set of a command that serves a role's credentials:
 // which role, and where to listen.
-func serverFlags(name string, stderr io.Writer) (*flag.FlagSet, *roleFlags, *listenOptions) {
-	fs := newFlagSet(name, stderr)
+func serverFlags(name string) (*flag.FlagSet, *roleFlags, *listenOptions) {
+	fs := newFlagSet(name)
 	var role roleFlags
 	var listen listenOptions
 	role.register(fs)
@@ -203,7 +203,7 @@ func registerListen(fs *flag.FlagSet, o *listenOptions) {
 }
 
 func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, role, listen := serverFlags("credential-server", stderr)
+	fs, role, listen := serverFlags("credential-server")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
