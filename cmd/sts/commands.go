@@ -103,7 +103,7 @@ var (
 		"ExternalId": "-external-id", "SourceIdentity": "-source-identity", "OIDCProviderArn": "-oidc-provider-arn",
 		"OIDCToken": "-token-file",
 	}
-	configFlags = map[string]string{"Config.Endpoint": "-endpoint", "Config.SignatureAlgorithm": "-signature"}
+	configFlags = map[string]string{"Config.Endpoint": "-endpoint", "Config.RegionId": "-region", "Config.SignatureAlgorithm": "-signature"}
 	// flagRules replace the rules whose words fit the Go API, not the flag.
 	flagRules = map[string]string{
 		"DurationSeconds": fmt.Sprintf("must be %v to %v", sts.MinDurationSeconds*time.Second, sts.MaxDurationSeconds*time.Second),

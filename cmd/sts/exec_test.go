@@ -18,6 +18,11 @@ import (
 	"github.com/stsgo/sts/ststest"
 )
 
+// startEnv is the environment the tests started with. The builds run in it, not in a
+// test's: a test's temporary HOME would send go build to an empty build cache and an
+// empty module cache (minutes of downloads and compiling on every run).
+var startEnv = os.Environ()
+
 // binaries builds the sts command and the whoami child once per test run.
 var binaries = sync.OnceValues(func() (dir string, err error) {
 	dir, err = os.MkdirTemp("", "sts-exec-test-")
@@ -25,7 +30,9 @@ var binaries = sync.OnceValues(func() (dir string, err error) {
 		return "", err
 	}
 	for name, pkg := range map[string]string{"sts": ".", "whoami": "./testdata/whoami"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+		build := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
+		build.Env = startEnv
+		out, err := build.CombinedOutput()
 		if err != nil {
 			return "", errors.New(string(out))
 		}

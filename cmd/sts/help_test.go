@@ -191,6 +191,9 @@ func TestVersionOfABuild(t *testing.T) {
 	}
 	bin := filepath.Join(t.TempDir(), "sts")
 	out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput()
+	if err != nil && strings.Contains(string(out), "error obtaining VCS status") {
+		t.Skipf("the VCS cannot stamp this build: %s", out)
+	}
 	require.NoError(t, err, "%s", out)
 	meta, err := exec.Command("go", "version", "-m", bin).Output()
 	require.NoError(t, err)

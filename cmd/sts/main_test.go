@@ -137,6 +137,7 @@ func TestErrors(t *testing.T) {
 		{"too long", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-duration", "13h"}, 2, "sts assume-role: invalid -duration: must be 15m0s to 12h0m0s"},
 		{"bad source identity", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-source-identity", "acs:me"}, 2, "sts assume-role: invalid -source-identity"},
 		{"bad signature", []string{"caller-identity", "-endpoint", srv.URL, "-signature", "md5"}, 2, "sts caller-identity: invalid -signature: must be"},
+		{"bad region", []string{"caller-identity", "-region", "CN_Hangzhou"}, 2, "sts caller-identity: invalid -region: must be a region ID"},
 		{"bad endpoint", []string{"caller-identity", "-endpoint", "sts.example.com/path"}, 2, "sts caller-identity: invalid -endpoint: must be host[:port], after an optional http:// or https://"},
 		{"bad session name in exec", []string{"exec", "-endpoint", srv.URL, "-role-arn", role, "-session-name", "a b", "--", "true"}, 2,
 			"sts exec: invalid -session-name: must be 2 to 64 characters"},
