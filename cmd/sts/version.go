@@ -17,11 +17,12 @@ func versionCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 }
 
 // versionLine says which build of sts this is: "sts <module version> [<VCS
-// revision>[+dirty]] <Go version>". The module version is "(devel)" for a build from a
-// checkout (go build, go install in the module) and v0.x.y for go install ...@v0.x.y;
-// the revision and +dirty (uncommitted changes) are there when the build had the VCS
-// at hand (go build -buildvcs, the default in a checkout). info is nil when the binary
-// carries no build information.
+// revision>[+dirty]] <Go version>". The module version is v0.x.y for go install
+// ...@v0.x.y, a pseudo-version (v0.0.0-<time>-<revision>[+dirty]) for a build in a git
+// checkout, and "(devel)" when go had no VCS information (-buildvcs=false, a git
+// worktree, a copy of the source). The full revision, and +dirty for uncommitted
+// changes, come from the VCS stamp. info is nil when the binary carries no build
+// information.
 func versionLine(info *debug.BuildInfo) string {
 	if info == nil {
 		return "sts (devel) (no build information)"
