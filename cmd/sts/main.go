@@ -158,7 +158,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, exit.err)
 		return exit.status
 	case errors.As(err, &help):
-		printHelp(stdout, c, help.fs)
+		// The flag set is the command's own, named "sts <command>": the one asked
+		// about, which for "sts help <command>" is not c.
+		asked, _ := lookup(strings.TrimPrefix(help.fs.Name(), "sts "))
+		printHelp(stdout, asked, help.fs)
 		return 0
 	case errors.As(err, &bad):
 		fmt.Fprintf(stderr, "sts %s: %s\nusage: %s (see \"sts help %s\")\n", c.name, bad, c.usageLine(), c.name)
@@ -186,23 +189,16 @@ func helpCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch fs.NArg() {
-	case 0:
+	if fs.NArg() == 0 {
 		fmt.Fprint(stdout, usage())
 		return nil
-	case 1:
-	default:
+	}
+	if fs.NArg() > 1 {
 		return usagef("unexpected argument %q", fs.Arg(1))
 	}
 	c, ok := lookup(fs.Arg(0))
 	if !ok {
 		return usagef("unknown command %q", fs.Arg(0))
 	}
-	err := c.run(ctx, []string{"-h"}, stdout, stderr)
-	var help helpRequest
-	if !errors.As(err, &help) {
-		return fmt.Errorf("sts help: %s did not answer -h: %v", c.name, err)
-	}
-	printHelp(stdout, c, help.fs)
-	return nil
+	return c.run(ctx, []string{"-h"}, stdout, stderr) // a helpRequest for run to print
 }
