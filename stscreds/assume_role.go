@@ -21,7 +21,8 @@ type AssumeRoleAPI interface {
 // Signer is implemented by a client that can name the AccessKeyId it signs its calls
 // with, never the secret; *sts.Client does (Client.AccessKeyId). A SessionCache with a
 // Store keys shared sessions by it, so that credentials issued to one signer are never
-// handed to another.
+// handed to another. A wrapper that embeds *sts.Client passes this method on, and so
+// must send its calls through that client.
 type Signer interface {
 	AccessKeyId(ctx context.Context) (string, error)
 }
@@ -126,6 +127,9 @@ func fromResponse(c *sts.Credentials, source string, clock ClockOffsetReporter) 
 	expires, err := c.ExpirationTime()
 	if err != nil {
 		return Credentials{}, err
+	}
+	if expires.IsZero() { // in Credentials, the zero time means "never expires"
+		return Credentials{}, errors.New("the response's Expiration is the zero time")
 	}
 	if clock != nil {
 		expires = expires.Add(-clock.ClockOffset())

@@ -3,6 +3,8 @@ package stscreds
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"time"
 )
 
@@ -26,6 +28,20 @@ func (c Credentials) String() string {
 
 // GoString is String, so that %#v redacts too.
 func (c Credentials) GoString() string { return c.String() }
+
+// Format prints String for every verb, so that no verb (a %d by mistake, say) prints
+// the fields themselves.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	io.WriteString(f, c.String())
+}
+
+// LogValue is String, so that log/slog handlers, which marshal structs field by field
+// (the JSON handler does), print no secret.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func redact(s string) string {
 	if s == "" {

@@ -311,3 +311,22 @@ func TestRefusalsDoNotStorm(t *testing.T) {
 		}
 	})
 }
+
+// zeroExpiration answers AssumeRole with the zero time as Expiration, what a gateway
+// that serialises an unset time writes.
+type zeroExpiration struct{ calls atomic.Int32 }
+
+func (z *zeroExpiration) AssumeRoleWithContext(context.Context, *sts.AssumeRoleRequest, *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+	z.calls.Add(1)
+	return &sts.AssumeRoleResponse{Body: &sts.AssumeRoleResponseBody{RequestId: dara.String("R"), Credentials: new(sts.Credentials).
+		SetAccessKeyId("STS.x").SetAccessKeySecret("s").SetSecurityToken("t").SetExpiration("0001-01-01T00:00:00Z")}}, nil
+}
+
+// TestZeroExpirationIsRefused: in Credentials the zero Expires means "never expires";
+// an answer with the zero time must not become that.
+func TestZeroExpirationIsRefused(t *testing.T) {
+	client := &zeroExpiration{}
+	p := mustAssumeRole(t, client, "acs:ram::1234567890123456:role/r")
+	_, err := p.Retrieve(context.Background())
+	require.ErrorContains(t, err, "Expiration is the zero time")
+}
