@@ -9,7 +9,6 @@ require (
 	github.com/aliyun/credentials-go v1.4.14
 	github.com/beevik/etree v1.7.0
 	github.com/go-jose/go-jose/v4 v4.1.9
-	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/redis/go-redis/v9 v9.22.0
 	github.com/russellhaering/goxmldsig v1.6.1
 	github.com/stretchr/testify v1.12.1

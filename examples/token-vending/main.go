@@ -195,6 +195,7 @@ func fleet(url string, config *sts.Config, roleArn string) (*redis.Client, stscr
 	if err != nil || len(secret) != 32 {
 		log.Fatal("with REDIS_URL, set TOKEN_VENDING_SEAL_KEY to 32 random bytes in hex (openssl rand -hex 32), the same on every replica")
 	}
+	opts.ContextTimeoutEnabled = true // redisstore bounds each Redis call by its context
 	rdb := redis.NewClient(opts)
 	store, err := redisstore.New(rdb, []redisstore.Key{{ID: 1, Secret: secret}})
 	if err != nil {

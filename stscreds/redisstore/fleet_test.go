@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
@@ -104,38 +105,204 @@ func users(from, to int) []int {
 	return out
 }
 
-// TestFleetSharesSessions runs 8 replicas, 500 users with a policy each, 20 requests
-// per user in random order: with the shared store, exactly one AssumeRole per user.
-func TestFleetSharesSessions(t *testing.T) {
-	redis := redistest.Start(t)
-	store := newStore(t, redis, keyA)
-
+// TestFleetWithoutStore is the baseline of TestFleetSharesSessions: 8 replicas, 500
+// users with a policy each, 20 requests per user in random order, and no shared store:
+// each replica fetches each session it is asked for.
+func TestFleetWithoutStore(t *testing.T) {
 	alone := ststest.NewServer()
 	defer alone.Close()
 	errs, _ := run(alone, fleet(t, alone, 8, nil, nil), users(0, 500), 20)
 	require.Empty(t, errs)
 	t.Logf("without the store: %d AssumeRole calls for 500 sessions", alone.RequestCount("AssumeRole"))
 	require.Greater(t, alone.RequestCount("AssumeRole"), 500)
+}
 
+// TestFleetSharesSessions runs, on a standalone Redis, a Cluster and Sentinel, 8
+// replicas sharing a store and a limiter, with 500 users with a policy each and 20
+// requests per user in random order: exactly one AssumeRole per user, every call
+// paced by the limiter in Redis. Under Sentinel, a failover comes halfway: no request
+// fails, and once the replicas share again, one call per new user again. Then Redis
+// stalls (CLIENT PAUSE on every node): a Retrieve with a 1.5 s deadline gets its
+// session from STS within StoreTimeout and a second, a limiter Wait with a 1.5 s
+// deadline returns by it, and sharing resumes once Redis answers.
+func TestFleetSharesSessions(t *testing.T) {
+	for _, top := range topologies {
+		t.Run(top.name, func(t *testing.T) {
+			rdb, nodes, failover := top.start(t)
+			t.Run("shares", func(t *testing.T) { fleetShares(t, rdb, failover) })
+			t.Run("stalled", func(t *testing.T) { fleetStalled(t, rdb, nodes) })
+		})
+	}
+}
+
+// A topology starts Redis and returns a client, every data node (to stall them) and,
+// under Sentinel, a function that fails the primary over.
+type topology struct {
+	name  string
+	start func(*testing.T) (rdb redis.UniversalClient, nodes []*redistest.Server, failover func())
+}
+
+var topologies = []topology{
+	{"standalone", func(t *testing.T) (redis.UniversalClient, []*redistest.Server, func()) {
+		srv := redistest.Start(t)
+		return srv.Client(), []*redistest.Server{srv}, nil
+	}},
+	{"cluster", func(t *testing.T) (redis.UniversalClient, []*redistest.Server, func()) {
+		c := redistest.StartCluster(t)
+		return c.Client(), c.Nodes, nil
+	}},
+	{"sentinel", func(t *testing.T) (redis.UniversalClient, []*redistest.Server, func()) {
+		s := redistest.StartSentinel(t)
+		return s.Client(), s.Servers, s.Failover
+	}},
+}
+
+func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
+	store, err := redisstore.New(rdb, []redisstore.Key{keyA})
+	require.NoError(t, err)
+	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:central:AssumeRole", 5000, func(o *redisstore.LimiterOptions) {
+		o.FleetSize, o.Timeout = 8, time.Second
+	})
+	require.NoError(t, err)
 	srv := ststest.NewServer()
 	defer srv.Close()
-	errs, issued := run(srv, fleet(t, srv, 8, nil, nil, withStore(store)), users(0, 500), 20)
+	var logs syncbuf.Buffer
+	replicas := fleet(t, srv, 8, &logs, []sts.Option{sts.WithRateLimiter(limiter)}, withStore(store))
+
+	errs, issued := run(srv, replicas, users(0, 250), 20)
 	require.Empty(t, errs)
-	require.Len(t, issued, 10_000)
-	require.Equal(t, 500, srv.RequestCount("AssumeRole"), "with the store")
-	distinct := map[string]bool{}
-	for _, c := range issued {
-		distinct[c.AccessKeyId] = true
+	require.Equal(t, 250, srv.RequestCount("AssumeRole"))
+	if failover == nil {
+		more, moreIssued := run(srv, replicas, users(250, 500), 20)
+		require.Empty(t, more)
+		require.Equal(t, 500, srv.RequestCount("AssumeRole"), "with the store")
+		issued = append(issued, moreIssued...)
+		require.Len(t, issued, 10_000)
+		distinct := map[string]bool{}
+		for _, c := range issued {
+			distinct[c.AccessKeyId] = true
+		}
+		require.Len(t, distinct, 500, "every request of one user got that user's one session")
+		st := limiter.Stats()
+		require.EqualValues(t, 500, st.Waits, "every call waited for its turn")
+		require.Zero(t, st.Fallbacks+st.RedisErrors+st.BadStates+st.Refused, "%+v", st)
+		return
 	}
-	require.Len(t, distinct, 500, "every request of one user got that user's one session")
+
+	// Batches of 25 new users until the failover is over, and one more.
+	var during []error
+	next := 250
+	failedOver := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for over := false; !over; next += 25 {
+			select {
+			case <-failedOver:
+				over = true
+			default:
+			}
+			errs, _ := run(srv, replicas, users(next, next+25), 20)
+			during = append(during, errs...)
+		}
+	}()
+	failover()
+	close(failedOver)
+	<-done
+	require.Empty(t, during, "a failover fails no request")
+	calls := srv.RequestCount("AssumeRole") - 250
+	t.Logf("across the failover: %d AssumeRole calls for %d sessions on 8 replicas; limiter %+v", calls, next-250, limiter.Stats())
+	require.LessOrEqual(t, calls, 8*(next-250), "still one call per session per replica")
+	awaitSharing(t, srv, replicas, &logs)
+	before := srv.RequestCount("AssumeRole")
+	errs, _ = run(srv, replicas, users(next, next+100), 20)
+	require.Empty(t, errs)
+	require.Equal(t, 100, srv.RequestCount("AssumeRole")-before, "sharing resumed on the new primary")
+	require.False(t, limiter.Stats().Local, "the limiter is back on Redis")
+}
+
+// fleetStalled stalls every Redis node for 3 s and checks that neither the store nor
+// the limiter holds a request past its bound, and that both use Redis again after.
+func fleetStalled(t *testing.T, rdb redis.UniversalClient, nodes []*redistest.Server) {
+	const storeTimeout = 200 * time.Millisecond
+	store, err := redisstore.New(rdb, []redisstore.Key{keyA})
+	require.NoError(t, err)
+	// The fleet's limiter, and one that only the Wait below asks, so that it meets the
+	// stall first.
+	var logs, waiterLogs syncbuf.Buffer
+	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:central:AssumeRole", 50, func(o *redisstore.LimiterOptions) {
+		o.Cooldown, o.Logger = 100*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	require.NoError(t, err)
+	waiter, err := redisstore.NewLimiter(rdb, "1234567890123456:central:AssumeRole", 50, func(o *redisstore.LimiterOptions) {
+		o.Cooldown, o.Logger = 100*time.Millisecond, slog.New(slog.NewTextHandler(&waiterLogs, nil))
+	})
+	require.NoError(t, err)
+	srv := ststest.NewServer()
+	defer srv.Close()
+	replicas := fleet(t, srv, 2, &logs, []sts.Option{sts.WithRateLimiter(limiter)}, withStore(store), func(o *stscreds.SessionCacheOptions) {
+		o.StoreTimeout = storeTimeout
+	})
+	_, err = replicas[0].cache.Retrieve(context.Background(), session(srv, 1))
+	require.NoError(t, err, "Redis answers before the stall")
+
+	pause := 3 * time.Second
+	for _, n := range nodes {
+		c := n.Client()
+		require.NoError(t, c.Do(context.Background(), "CLIENT", "PAUSE", pause.Milliseconds(), "ALL").Err())
+	}
+	stalled := time.Now()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	start := time.Now()
+	creds, err := replicas[0].cache.Retrieve(ctx, session(srv, 2))
+	took := time.Since(start)
+	cancel()
+	require.NoError(t, err, "a stalled Redis fails no request")
+	require.NotEmpty(t, creds.AccessKeyId)
+	t.Logf("Retrieve while Redis stalls: %s (StoreTimeout %s)", took, storeTimeout)
+	require.Less(t, took, storeTimeout+time.Second)
+
+	ctx, cancel = context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	start = time.Now()
+	err = waiter.Wait(ctx)
+	took = time.Since(start)
+	cancel()
+	t.Logf("limiter Wait while Redis stalls: %s, %v", took, err)
+	require.NoError(t, err, "paced locally")
+	require.Less(t, took, 1500*time.Millisecond+time.Second)
+	require.True(t, time.Since(stalled) < pause, "the checks ran while Redis stalled; rerun on a less loaded machine")
+	st := waiter.Stats()
+	require.True(t, st.Local)
+	require.EqualValues(t, 1, st.Fallbacks)
+	require.NotZero(t, st.RedisErrors)
+
+	// Once Redis answers again, the replicas share and the limiter asks Redis again.
+	time.Sleep(time.Until(stalled.Add(pause)))
+	u := 10_000
+	require.Eventually(t, func() bool {
+		u++
+		before := srv.RequestCount("AssumeRole")
+		for _, r := range replicas {
+			_, err := r.cache.Retrieve(context.Background(), session(srv, u))
+			require.NoError(t, err)
+		}
+		return srv.RequestCount("AssumeRole") == before+1
+	}, 10*time.Second, 50*time.Millisecond, "sharing resumes")
+	require.Eventually(t, func() bool {
+		require.NoError(t, waiter.Wait(context.Background()))
+		return !waiter.Stats().Local
+	}, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, 1, strings.Count(waiterLogs.String(), "rate limit is unavailable in Redis"), "%s", &waiterLogs)
+	require.Equal(t, 1, strings.Count(waiterLogs.String(), "rate limit is back in Redis"), "%s", &waiterLogs)
 }
 
 // TestFleetSurvivesRedisOutage stops Redis between two batches of users and starts it
 // again before a third: no request fails, each replica logs the outage once and the
 // recovery once, and sharing resumes.
 func TestFleetSurvivesRedisOutage(t *testing.T) {
-	redis := redistest.Start(t)
-	store := newStore(t, redis, keyA)
+	server := redistest.Start(t)
+	store := newStore(t, server, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
 	var logs syncbuf.Buffer
@@ -145,7 +312,7 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 	require.Empty(t, errs)
 	require.Equal(t, 100, srv.RequestCount("AssumeRole"))
 
-	redis.Stop()
+	server.Stop()
 	start := time.Now()
 	errs, _ = run(srv, replicas, users(100, 200), 10)
 	require.Empty(t, errs, "a Redis outage fails no request")
@@ -156,7 +323,7 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 	errs, _ = run(srv, replicas, users(0, 100), 3)
 	require.Empty(t, errs, "sessions shared before the outage, or fetched anew")
 
-	redis.Start()
+	server.Start()
 	awaitSharing(t, srv, replicas, &logs)
 	require.Equal(t, 8, strings.Count(logs.String(), "shared store is back"), logs.String())
 	before := srv.RequestCount("AssumeRole")
@@ -165,18 +332,24 @@ func TestFleetSurvivesRedisOutage(t *testing.T) {
 	require.Equal(t, 100, srv.RequestCount("AssumeRole")-before, "sharing resumed")
 }
 
-// awaitSharing asks each replica for new sessions until it logs that the store is
-// back: after the circuit's cool-down its next fetch probes the store, which may
-// still fail for a moment after a restart (go-redis retries dialling once a second).
+// awaitSharing asks each replica that logged the store unavailable for new sessions
+// until it logs the store back as often: after the circuit's cool-down its next fetch
+// probes the store, which may still fail for a moment after a restart (go-redis
+// retries dialling once a second).
 func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *syncbuf.Buffer) {
 	t.Helper()
 	warm := 10_000
 	for i, r := range replicas {
+		down := strings.Count(logs.String(), fmt.Sprintf(`shared store is unavailable; fetching sessions from STS directly" replica=%d `, i))
 		require.Eventually(t, func() bool {
+			back := strings.Count(logs.String(), fmt.Sprintf(`shared store is back; sharing sessions again" replica=%d`, i))
+			if back >= down {
+				return true
+			}
 			warm++
 			_, err := r.cache.Retrieve(context.Background(), session(srv, warm))
 			require.NoError(t, err)
-			return strings.Contains(logs.String(), fmt.Sprintf(`shared store is back; sharing sessions again" replica=%d`, i))
+			return false
 		}, 10*time.Second, 50*time.Millisecond)
 	}
 }
@@ -185,12 +358,12 @@ func awaitSharing(t *testing.T, srv *ststest.Server, replicas []replica, logs *s
 // in Redis in each way sealing guards against, and asks another replica each time: a
 // fresh AssumeRole call, never the broken entry's credentials.
 func TestBrokenEntryIsFetchedAnew(t *testing.T) {
-	redis := redistest.Start(t)
-	rdb := redis.Client()
+	server := redistest.Start(t)
+	rdb := server.Client()
 	ctx := context.Background()
 	srv := ststest.NewServer()
 	defer srv.Close()
-	other, opener := newStore(t, redis, keyB), newStore(t, redis, keyA)
+	other, opener := newStore(t, server, keyB), newStore(t, server, keyA)
 	hashOf := func(name string) string { return strings.TrimSuffix(strings.TrimPrefix(name, "stsgo:{"), "}:creds") }
 	for i, tc := range []struct {
 		name  string
@@ -255,8 +428,8 @@ func TestBrokenEntryIsFetchedAnew(t *testing.T) {
 // while its STS call hangs: it releases the lock, and another replica that was
 // waiting fetches at once, long before the lock would have expired.
 func TestLockHolderCancelledMidFetch(t *testing.T) {
-	redis := redistest.Start(t)
-	store := newStore(t, redis, keyA)
+	server := redistest.Start(t)
+	store := newStore(t, server, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
 	lockTTL := func(ttl time.Duration) func(*stscreds.SessionCacheOptions) {
@@ -276,7 +449,7 @@ func TestLockHolderCancelledMidFetch(t *testing.T) {
 			calls := srv.RequestCount("AssumeRole")
 			go holder.cache.Retrieve(context.Background(), s)
 			require.Eventually(t, func() bool {
-				keys, _ := redis.Client().Keys(context.Background(), "stsgo:*:lock").Result()
+				keys, _ := server.Client().Keys(context.Background(), "stsgo:*:lock").Result()
 				return len(keys) == 1
 			}, 5*time.Second, time.Millisecond, "the holder takes the lock")
 
@@ -307,25 +480,25 @@ func TestLockHolderCancelledMidFetch(t *testing.T) {
 // value in Redis, and every log line, for the secrets and tokens handed out and for
 // the sessions' policies and names.
 func TestNoSecretInRedisOrLogs(t *testing.T) {
-	redis := redistest.Start(t)
-	store := newStore(t, redis, keyA)
+	server := redistest.Start(t)
+	store := newStore(t, server, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
 	var logs syncbuf.Buffer
 	replicas := fleet(t, srv, 4, &logs, nil, withStore(store))
 	errs, issued := run(srv, replicas, users(0, 50), 4)
 	require.Empty(t, errs)
-	redis.Stop()
+	server.Stop()
 	errs, more := run(srv, replicas, users(50, 60), 4)
 	require.Empty(t, errs)
 	issued = append(issued, more...)
-	redis.Start()
+	server.Start()
 	awaitSharing(t, srv, replicas, &logs)
 	errs, more = run(srv, replicas, users(60, 70), 4)
 	require.Empty(t, errs)
 	issued = append(issued, more...)
 
-	rdb := redis.Client()
+	rdb := server.Client()
 	ctx := context.Background()
 	var dump strings.Builder
 	keys, err := rdb.Keys(ctx, "*").Result()
@@ -357,7 +530,7 @@ func TestFleetQuota(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes 12 s")
 	}
-	redis := redistest.Start(t)
+	server := redistest.Start(t)
 	noRetry := sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1})
 	throttled := func(errs []error) (n int) {
 		for _, err := range errs {
@@ -375,7 +548,7 @@ func TestFleetQuota(t *testing.T) {
 
 	srv = ststest.NewServer(ststest.WithQuota(100))
 	defer srv.Close()
-	limiter, err := redisstore.NewLimiter(redis.Client(), "1234567890123456:central:AssumeRole", 90, func(o *redisstore.LimiterOptions) { o.FleetSize = 8 })
+	limiter, err := redisstore.NewLimiter(server.Client(), "1234567890123456:central:AssumeRole", 90, func(o *redisstore.LimiterOptions) { o.FleetSize = 8 })
 	require.NoError(t, err)
 	start := time.Now()
 	errs, _ = run(srv, fleet(t, srv, 8, nil, []sts.Option{noRetry, sts.WithRateLimiter(limiter)}), users(0, 1000), 1)

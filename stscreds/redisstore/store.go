@@ -1,12 +1,19 @@
 // Package redisstore shares a fleet's STS sessions and rate limit through Redis (or
 // Valkey): Store is a stscreds.SharedStore whose entries are sealed with AES-256-GCM,
-// and Limiter paces the fleet's STS calls under one rate (GCRA, redis_rate).
+// and Limiter paces the fleet's STS calls under one rate, serving callers in the order
+// they asked (GCRA reservations on the Redis server's clock).
 //
-// Both take a redis.UniversalClient: a standalone server, Sentinel or Cluster. The
-// keys of one session's entry and lock share a hash tag, so they live in one Cluster
-// slot.
+// Both take a redis.UniversalClient: a standalone server, Sentinel (a failover client)
+// or Cluster; the tests run a fleet on each, with a failover under Sentinel. The keys
+// of one session's entry and lock share a hash tag, so they live in one Cluster slot;
+// a limiter's state is one key.
 //
-//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
+// The client must honour context deadlines: go-redis does only with
+// ContextTimeoutEnabled set, and without it a Redis that stalls holds each command
+// for the client's ReadTimeout, whatever StoreTimeout or LimiterOptions.Timeout say.
+// New and NewLimiter refuse a go-redis client built without it.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379", ContextTimeoutEnabled: true})
 //	store, err := redisstore.New(rdb, []redisstore.Key{{ID: 1, Secret: key32}})
 //	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:cn-hangzhou:AssumeRole", 90)
 //	client, err := sts.NewClient(config, sts.WithRateLimiter(limiter))
@@ -79,13 +86,19 @@ const (
 var _ stscreds.SharedStore = (*Store)(nil)
 
 // New returns a store in rdb that seals with keys[0] and opens with any of keys.
+//
+// rdb must honour context deadlines, so that the caller's StoreTimeout bounds each
+// operation: New refuses a *redis.Client, *redis.ClusterClient or *redis.Ring built
+// without ContextTimeoutEnabled (redis.Options, FailoverOptions, ClusterOptions,
+// UniversalOptions and RingOptions all have it). Another implementation of
+// redis.UniversalClient is taken on trust.
 func New(rdb redis.UniversalClient, keys []Key, optFns ...func(*Options)) (*Store, error) {
 	var o Options
 	for _, f := range optFns {
 		f(&o)
 	}
-	if rdb == nil {
-		return nil, errors.New("redisstore: New needs a Redis client")
+	if err := checkClient("New", rdb); err != nil {
+		return nil, err
 	}
 	if len(keys) == 0 {
 		return nil, errors.New("redisstore: New needs at least one Key")
@@ -115,6 +128,34 @@ func New(rdb redis.UniversalClient, keys []Key, optFns ...func(*Options)) (*Stor
 	}
 	s.seal = s.open[0]
 	return s, nil
+}
+
+// checkClient refuses a missing client, and a go-redis client that ignores context
+// deadlines: with one, a stalled Redis holds every command for the client's
+// ReadTimeout (5s by default, or for ever with -1). Bounding it here instead, by
+// leaving the command running and returning at the deadline, would keep a goroutine
+// and a pooled connection busy until then and starve the user's other Redis work;
+// with ContextTimeoutEnabled, go-redis sets the socket's deadline and closes a
+// connection that outlives it.
+func checkClient(who string, rdb redis.UniversalClient) error {
+	var enabled bool
+	switch c := rdb.(type) {
+	case nil:
+		return fmt.Errorf("redisstore: %s needs a Redis client", who)
+	case *redis.Client:
+		enabled = c != nil && c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		enabled = c != nil && c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		enabled = c != nil && c.Options().ContextTimeoutEnabled
+	default:
+		return nil
+	}
+	if !enabled {
+		return fmt.Errorf("redisstore: %s: the Redis client ignores context deadlines, so a slow Redis would hold requests past their timeouts; "+
+			"build it with ContextTimeoutEnabled: true in its options (redis.Options, FailoverOptions, ClusterOptions, UniversalOptions or RingOptions)", who)
+	}
+	return nil
 }
 
 // entryKey and lockKey name a session's entry and its fetch lock; the braces make
