@@ -1,0 +1,225 @@
+package redisstore_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/internal/syncbuf"
+	"github.com/stsgo/sts/stscreds/redisstore"
+)
+
+// TestNewRefusesClientsThatIgnoreDeadlines builds every kind of go-redis client with
+// and without ContextTimeoutEnabled: New and NewLimiter take only those that honour
+// deadlines, and say how to fix the others.
+func TestNewRefusesClientsThatIgnoreDeadlines(t *testing.T) {
+	const nowhere = "127.0.0.1:1"
+	for _, tc := range []struct {
+		name string
+		make func(enabled bool) redis.UniversalClient
+	}{
+		{"Client", func(on bool) redis.UniversalClient {
+			return redis.NewClient(&redis.Options{Addr: nowhere, ContextTimeoutEnabled: on})
+		}},
+		{"FailoverClient", func(on bool) redis.UniversalClient {
+			return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "m", SentinelAddrs: []string{nowhere}, ContextTimeoutEnabled: on})
+		}},
+		{"ClusterClient", func(on bool) redis.UniversalClient {
+			return redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nowhere}, ContextTimeoutEnabled: on})
+		}},
+		{"UniversalClient", func(on bool) redis.UniversalClient {
+			return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{nowhere}, ContextTimeoutEnabled: on})
+		}},
+		{"Ring", func(on bool) redis.UniversalClient {
+			return redis.NewRing(&redis.RingOptions{Addrs: map[string]string{"a": nowhere}, ContextTimeoutEnabled: on})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, on := range []bool{false, true} {
+				rdb := tc.make(on)
+				defer rdb.Close()
+				_, storeErr := redisstore.New(rdb, []redisstore.Key{keyA})
+				_, limiterErr := redisstore.NewLimiter(rdb, "name", 10)
+				if on {
+					require.NoError(t, storeErr)
+					require.NoError(t, limiterErr)
+					continue
+				}
+				for _, err := range []error{storeErr, limiterErr} {
+					require.ErrorContains(t, err, "ContextTimeoutEnabled: true")
+					require.ErrorContains(t, err, "ignores context deadlines")
+				}
+			}
+		})
+	}
+	_, err := redisstore.New(nil, []redisstore.Key{keyA})
+	require.ErrorContains(t, err, "needs a Redis client")
+	_, err = redisstore.NewLimiter(nil, "name", 10)
+	require.ErrorContains(t, err, "needs a Redis client")
+}
+
+// limiterKey returns the one key in rdb whose name contains name: the limiter's state,
+// whatever the limiter calls it.
+func limiterKey(t *testing.T, rdb *redis.Client, name string) string {
+	t.Helper()
+	keys, err := rdb.Keys(context.Background(), "*"+name+"*").Result()
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "the limiter keeps one key")
+	return keys[0]
+}
+
+// serverMicros is Redis's clock, in microseconds, as the limiter reads it.
+func serverMicros(t *testing.T, rdb *redis.Client) int64 {
+	t.Helper()
+	now, err := rdb.Time(context.Background()).Result()
+	require.NoError(t, err)
+	return now.UnixMicro()
+}
+
+// TestLimiterSurvivesBadState writes what a limiter never writes to its key, as one
+// hostile or broken client could: the fleet's calls go on, paced locally at
+// rate/FleetSize, the limiter logs it once, deletes the state, and is back on Redis
+// (logging that once) after Cooldown. A state in the past is no fault: Redis paces.
+func TestLimiterSurvivesBadState(t *testing.T) {
+	server := redistest.Start(t)
+	rdb := server.Client()
+	ctx := context.Background()
+	const perSecond, fleetSize = 80, 4 // locally 20 per second
+	for _, tc := range []struct {
+		name  string
+		write func(key string) error
+		bad   bool
+	}{
+		{"huge", func(key string) error { return rdb.Set(ctx, key, "1e300", 0).Err() }, true},
+		{"an hour ahead", func(key string) error {
+			return rdb.Set(ctx, key, strconv.FormatInt(serverMicros(t, rdb)+time.Hour.Microseconds(), 10), 0).Err()
+		}, true},
+		{"infinite", func(key string) error { return rdb.Set(ctx, key, "inf", 0).Err() }, true},
+		{"not a number", func(key string) error { return rdb.Set(ctx, key, "nan", 0).Err() }, true},
+		{"garbage", func(key string) error { return rdb.Set(ctx, key, "\x00garbage", 0).Err() }, true},
+		{"a hash", func(key string) error {
+			_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Del(ctx, key)
+				p.HSet(ctx, key, "tat", "0")
+				return nil
+			})
+			return err
+		}, true},
+		{"negative", func(key string) error { return rdb.Set(ctx, key, "-5", 0).Err() }, false},
+		{"huge negative", func(key string) error { return rdb.Set(ctx, key, "-1e300", 0).Err() }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := "bad-state-" + strings.ReplaceAll(tc.name, " ", "-")
+			var logs syncbuf.Buffer
+			const cooldown = time.Second
+			l, err := redisstore.NewLimiter(rdb, name, perSecond, func(o *redisstore.LimiterOptions) {
+				o.FleetSize, o.Cooldown, o.Logger = fleetSize, cooldown, slog.New(slog.NewTextHandler(&logs, nil))
+			})
+			require.NoError(t, err)
+			require.NoError(t, l.Wait(ctx))
+			key := limiterKey(t, rdb, name)
+			require.NoError(t, tc.write(key))
+
+			// Half a second of calls, each with a deadline well past any sane turn: about
+			// 40 paced by Redis, or 10 paced locally.
+			const span = 500 * time.Millisecond
+			start, n := time.Now(), 0
+			for time.Since(start) < span {
+				wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+				require.NoError(t, l.Wait(wctx), "call %d", n)
+				cancel()
+				n++
+			}
+			st := l.Stats()
+			t.Logf("%d calls in the %s after the write; %+v", n, span, st)
+			if !tc.bad {
+				require.Zero(t, st.BadStates+st.Fallbacks)
+				require.False(t, st.Local)
+				require.Greater(t, n, perSecond/fleetSize/2+2, "paced by Redis, not locally")
+				require.LessOrEqual(t, n, perSecond/2+2)
+				require.Empty(t, logs.String())
+				return
+			}
+			require.True(t, st.Local)
+			require.EqualValues(t, 1, st.BadStates)
+			require.EqualValues(t, 1, st.Fallbacks)
+			require.GreaterOrEqual(t, n, perSecond/fleetSize/4, "the calls go on")
+			require.LessOrEqual(t, n, perSecond/fleetSize/2+2, "paced locally at rate/FleetSize")
+			require.Equal(t, 1, strings.Count(logs.String(), "rate limit is unavailable in Redis"), "%s", &logs)
+			require.Contains(t, logs.String(), "impossible")
+			require.Zero(t, rdb.Exists(ctx, key).Val(), "the bad state is deleted")
+
+			time.Sleep(time.Until(start.Add(cooldown)))
+			require.Eventually(t, func() bool {
+				require.NoError(t, l.Wait(ctx))
+				return !l.Stats().Local
+			}, cooldown, 10*time.Millisecond, "back on Redis after Cooldown")
+			require.NoError(t, l.Wait(ctx))
+			require.Equal(t, 1, strings.Count(logs.String(), "rate limit is back in Redis"), "%s", &logs)
+			require.EqualValues(t, 1, rdb.Exists(ctx, key).Val(), "a sane state again")
+		})
+	}
+}
+
+// TestLimiterTurns reads the limiter's state in Redis (the next free turn, in
+// microseconds of Redis's clock) after each kind of Wait: a turn past the caller's
+// deadline, or past MaxWait, is refused at once and reserves nothing; a caller whose
+// context ends while it sleeps leaves its turn unused; the counters say so.
+func TestLimiterTurns(t *testing.T) {
+	server := redistest.Start(t)
+	rdb := server.Client()
+	ctx := context.Background()
+	const interval = 200_000 // µs: 5 per second
+	l, err := redisstore.NewLimiter(rdb, "turns", 5)
+	require.NoError(t, err)
+	require.NoError(t, l.Wait(ctx))
+	key := limiterKey(t, rdb, "turns")
+	state := func() int64 {
+		v, err := rdb.Get(ctx, key).Int64()
+		require.NoError(t, err)
+		return v
+	}
+	first := state()
+	require.InDelta(t, serverMicros(t, rdb)+interval, first, interval, "the next turn is one interval on")
+
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err = l.Wait(short)
+	require.ErrorIs(t, err, redisstore.ErrWouldExceedDeadline)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Equal(t, first, state(), "a refused caller reserves nothing")
+
+	gone, cancel := context.WithCancel(ctx)
+	time.AfterFunc(20*time.Millisecond, cancel)
+	require.ErrorIs(t, l.Wait(gone), context.Canceled)
+	require.Equal(t, first+interval, state(), "a cancelled caller's turn stays taken")
+
+	require.NoError(t, l.Wait(ctx))
+	require.Equal(t, first+2*interval, state())
+
+	st := l.Stats()
+	require.EqualValues(t, 2, st.Waits)
+	require.EqualValues(t, 2, st.Refused)
+	require.EqualValues(t, 1, st.Abandoned)
+	require.Greater(t, st.WaitTime, time.Duration(0))
+	require.False(t, st.Local)
+
+	// A queue half a second long: a caller with MaxWait 300ms is refused, without
+	// a deadline of its own; one with the default MaxWait waits its turn.
+	require.NoError(t, rdb.Set(ctx, key, fmt.Sprint(serverMicros(t, rdb)+500_000), 0).Err())
+	impatient, err := redisstore.NewLimiter(rdb, "turns", 5, func(o *redisstore.LimiterOptions) { o.MaxWait = 300 * time.Millisecond })
+	require.NoError(t, err)
+	require.ErrorIs(t, impatient.Wait(ctx), redisstore.ErrWouldExceedDeadline)
+	start := time.Now()
+	require.NoError(t, l.Wait(ctx))
+	require.Greater(t, time.Since(start), 300*time.Millisecond)
+	require.Zero(t, l.Stats().BadStates, "a queue within MaxWait is no fault")
+}
