@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds/redisstore"
 )
 
 // BenchmarkSharedHit is what a replica pays to adopt a session another replica
@@ -31,4 +32,24 @@ func BenchmarkSharedHit(b *testing.B) {
 	}
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkLimiterWait is what the fleet's limiter adds to each STS call when the
+// rate leaves room: one script (EVALSHA) on loopback that reserves a turn.
+func BenchmarkLimiterWait(b *testing.B) {
+	srv := redistest.Start(b)
+	limiter, err := redisstore.NewLimiter(srv.Client(), "bench", 1_000_000, func(o *redisstore.LimiterOptions) { o.Burst = 1000 })
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := limiter.Wait(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if st := limiter.Stats(); st.Local || st.Waits == 0 {
+		b.Fatalf("not paced by Redis: %+v", st)
+	}
 }
