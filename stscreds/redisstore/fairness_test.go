@@ -214,12 +214,13 @@ func runFleet(t *testing.T, procs, goroutines, perSecond, quota int, span time.D
 
 func ptr[T any](v T) *T { return &v }
 
-// TestLimiterIsFairAcrossProcesses runs 4 processes with 16 callers each (64 waiting at
-// once) through one limiter at 80 per second, against the fake STS at its quota of
+// TestLimiterIsFairAcrossProcesses runs 4 processes with 12 callers each (48 waiting at
+// once) through one limiter at 40 per second, against the fake STS at its quota of
 // 100 per second: callers are served in the order they asked, so the 99th percentile
-// wait is within 1.5 times the queue's length over the rate (0.8 s); the fleet gets at
+// wait is within 1.5 times the queue's length over the rate (1.2 s); the fleet gets at
 // least 95 % of the rate (BENCHMARKS.md has the precise figure of a longer run); STS
-// throttles nothing.
+// throttles nothing. Under the race detector, which slows each process several times
+// over, the timings are logged, not checked.
 //
 // For BENCHMARKS.md: STSGO_FAIRNESS_SECONDS runs it longer, and
 // STSGO_FAIRNESS_CANCEL=0.1 cancels a tenth of the calls while they wait, whose
@@ -239,12 +240,16 @@ func TestLimiterIsFairAcrossProcesses(t *testing.T) {
 		cancelShare, err = strconv.ParseFloat(s, 64)
 		require.NoError(t, err)
 	}
-	const procs, goroutines, perSecond, quota = 4, 16, 80, 100
+	const procs, goroutines, perSecond, quota = 4, 12, 40, 100
 	f := runFleet(t, procs, goroutines, perSecond, quota, span, cancelShare)
 	t.Logf("%d processes × %d callers at %d/s for %s: %d calls, %.1f/s (%.1f %% of the rate), wait p50 %s p99 %s max %s (queue ÷ rate %s), %d errors, %d throttled, %d fallbacks to local pacing, %d Redis errors; %d cancelled, %d turns abandoned",
 		procs, goroutines, perSecond, span, f.Calls, f.Rate, 100*f.Rate/perSecond, f.P50.Round(time.Millisecond), f.P99.Round(time.Millisecond),
 		f.Max.Round(time.Millisecond), f.Queue, len(f.Errors), f.Throttled, f.Fallbacks, f.RedisErrors, f.Cancelled, f.Abandoned)
 	require.Empty(t, f.Errors)
+	require.Zero(t, f.Throttled)
+	if raceEnabled {
+		return
+	}
 	require.Zero(t, f.Fallbacks, "Redis paced every call")
 	require.LessOrEqual(t, f.P99, f.Queue*3/2, "served in order")
 	used := f.Rate + float64(f.Abandoned)/span.Seconds()

@@ -111,6 +111,7 @@ var errBadState = errors.New("the limiter's state in Redis is impossible (too fa
 // lies further than ARGV[3], nothing reserved; {-1, 0}: the state was impossible and
 // is deleted, nothing reserved.
 var reserveScript = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end -- TIME before a write, on Redis before 5
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval, tolerance, longest, sane = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -134,7 +135,9 @@ return {1, wait}
 // NewLimiter returns a limiter of perSecond calls per second across every process
 // that uses the same name in the same Redis. Name one limiter per account, region and
 // API, as STS counts, such as "1234567890123456:cn-hangzhou:AssumeRole". Its state is
-// one Redis key, stsgo:{name}:limiter. rdb must honour context deadlines (see New).
+// one Redis key, stsgo:{name}:limiter (releases that used redis_rate kept it in
+// rate:stsgo:<name>: while a fleet rolls from one to the other, each half paces at the
+// full rate). rdb must honour context deadlines (see New).
 func NewLimiter(rdb redis.UniversalClient, name string, perSecond int, optFns ...func(*LimiterOptions)) (*Limiter, error) {
 	var o LimiterOptions
 	for _, f := range optFns {
