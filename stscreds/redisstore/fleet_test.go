@@ -167,15 +167,20 @@ func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
 	srv := ststest.NewServer()
 	defer srv.Close()
 	var logs syncbuf.Buffer
-	replicas := fleet(t, srv, 8, &logs, []sts.Option{sts.WithRateLimiter(limiter)}, withStore(store))
+	// Bounds for a loaded machine (-race, several suites at once), where a fetch or a
+	// Redis call may take seconds: a replica that stops waiting for another's fetch,
+	// or for Redis, calls STS itself (TestLockHolderCancelledMidFetch and the
+	// stalled subtest check that it does).
+	patient := func(o *stscreds.SessionCacheOptions) { o.MaxLockWait, o.StoreTimeout = 10*time.Second, 2*time.Second }
+	replicas := fleet(t, srv, 8, &logs, []sts.Option{sts.WithRateLimiter(limiter)}, withStore(store), patient)
 
 	errs, issued := run(srv, replicas, users(0, 250), 20)
 	require.Empty(t, errs)
-	require.Equal(t, 250, srv.RequestCount("AssumeRole"))
+	require.Equal(t, 250, srv.RequestCount("AssumeRole"), "%s", &logs)
 	if failover == nil {
 		more, moreIssued := run(srv, replicas, users(250, 500), 20)
 		require.Empty(t, more)
-		require.Equal(t, 500, srv.RequestCount("AssumeRole"), "with the store")
+		require.Equal(t, 500, srv.RequestCount("AssumeRole"), "with the store\n%s", &logs)
 		issued = append(issued, moreIssued...)
 		require.Len(t, issued, 10_000)
 		distinct := map[string]bool{}
@@ -221,7 +226,7 @@ func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
 	require.False(t, limiter.Stats().Local, "the limiter is back on Redis")
 }
 
-// fleetStalled stalls every Redis node for 3 s and checks that neither the store nor
+// fleetStalled stalls every Redis node for 4 s and checks that neither the store nor
 // the limiter holds a request past its bound, and that both use Redis again after.
 func fleetStalled(t *testing.T, rdb redis.UniversalClient, nodes []*redistest.Server) {
 	const storeTimeout = 200 * time.Millisecond
@@ -246,7 +251,7 @@ func fleetStalled(t *testing.T, rdb redis.UniversalClient, nodes []*redistest.Se
 	_, err = replicas[0].cache.Retrieve(context.Background(), session(srv, 1))
 	require.NoError(t, err, "Redis answers before the stall")
 
-	pause := 3 * time.Second
+	pause := 4 * time.Second
 	for _, n := range nodes {
 		c := n.Client()
 		require.NoError(t, c.Do(context.Background(), "CLIENT", "PAUSE", pause.Milliseconds(), "ALL").Err())
