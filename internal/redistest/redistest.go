@@ -226,7 +226,7 @@ type Sentinel struct {
 	MasterName string
 	// Sentinel is the redis-sentinel process.
 	Sentinel *Server
-	// Servers are the primary and the replica as started; Failover swaps their roles.
+	// Servers are the primary and the replica; Failover swaps them.
 	Servers []*Server
 
 	t testing.TB
@@ -286,15 +286,15 @@ func (s *Sentinel) Client() *redis.Client {
 	return rdb
 }
 
-// Failover makes the sentinel promote the replica (SENTINEL FAILOVER) and waits until
-// the sentinel names it primary and it says so itself. The sentinel turns the old
-// primary into a replica some seconds later.
+// Failover stops the primary, as a crash would, and waits until the sentinel has
+// found it down and promoted the replica, and the replica says it is primary. The old
+// primary stays stopped.
 func (s *Sentinel) Failover() {
 	s.t.Helper()
 	sc := redis.NewSentinelClient(&redis.Options{Addr: s.Sentinel.Addr})
 	defer sc.Close()
 	old, next := s.Servers[0], s.Servers[1]
-	s.Sentinel.await("start a failover", func(ctx context.Context) error { return sc.Failover(ctx, s.MasterName).Err() })
+	old.Stop()
 	s.Sentinel.await("name "+next.Addr+" primary", func(ctx context.Context) error {
 		addr, err := sc.GetMasterAddrByName(ctx, s.MasterName).Result()
 		if err == nil && net.JoinHostPort(addr[0], addr[1]) != next.Addr {
@@ -305,6 +305,9 @@ func (s *Sentinel) Failover() {
 	next.await("become primary", func(ctx context.Context) error { return wantInfo(ctx, next, "replication", "role:master") })
 	s.Servers[0], s.Servers[1] = next, old
 }
+
+// Running reports whether the server's process runs (Stop ends it, Start starts it).
+func (s *Server) Running() bool { return s.cmd != nil }
 
 // wantInfo checks that a section of s's INFO has line.
 func wantInfo(ctx context.Context, s *Server, section, line string) error {

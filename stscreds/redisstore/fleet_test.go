@@ -120,8 +120,9 @@ func TestFleetWithoutStore(t *testing.T) {
 // TestFleetSharesSessions runs, on a standalone Redis, a Cluster and Sentinel, 8
 // replicas sharing a store and a limiter, with 500 users with a policy each and 20
 // requests per user in random order: exactly one AssumeRole per user, every call
-// paced by the limiter in Redis. Under Sentinel, a failover comes halfway: no request
-// fails, and once the replicas share again, one call per new user again. Then Redis
+// paced by the limiter in Redis. Under Sentinel, the primary crashes halfway and the
+// sentinel promotes the replica: no request fails, and once the replicas share
+// again, one call per new user again. Then Redis
 // stalls (CLIENT PAUSE on every node): a Retrieve with a 1.5 s deadline gets its
 // session from STS within StoreTimeout and a second, a limiter Wait with a 1.5 s
 // deadline returns by it, and sharing resumes once Redis answers.
@@ -161,7 +162,7 @@ func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
 	store, err := redisstore.New(rdb, []redisstore.Key{keyA})
 	require.NoError(t, err)
 	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:central:AssumeRole", 5000, func(o *redisstore.LimiterOptions) {
-		o.FleetSize, o.Timeout = 8, time.Second
+		o.FleetSize, o.Timeout, o.Cooldown = 8, time.Second, 100*time.Millisecond
 	})
 	require.NoError(t, err)
 	srv := ststest.NewServer()
@@ -253,8 +254,9 @@ func fleetStalled(t *testing.T, rdb redis.UniversalClient, nodes []*redistest.Se
 
 	pause := 4 * time.Second
 	for _, n := range nodes {
-		c := n.Client()
-		require.NoError(t, c.Do(context.Background(), "CLIENT", "PAUSE", pause.Milliseconds(), "ALL").Err())
+		if n.Running() { // not the primary that a failover stopped
+			require.NoError(t, n.Client().Do(context.Background(), "CLIENT", "PAUSE", pause.Milliseconds(), "ALL").Err())
+		}
 	}
 	stalled := time.Now()
 
@@ -558,7 +560,7 @@ func TestFleetQuota(t *testing.T) {
 	// on their turns, but a loaded machine (-race, several suites at once) delays
 	// some by a tenth of a second or more, and bunches them as they arrive.
 	limiter, err := redisstore.NewLimiter(server.Client(), "1234567890123456:central:AssumeRole", 80, func(o *redisstore.LimiterOptions) {
-		o.FleetSize, o.Timeout = 8, time.Second
+		o.FleetSize, o.Timeout, o.Cooldown = 8, time.Second, 100*time.Millisecond
 	})
 	require.NoError(t, err)
 	start := time.Now()
