@@ -4,9 +4,9 @@
 // they asked (GCRA reservations on the Redis server's clock).
 //
 // Both take a redis.UniversalClient: a standalone server, Sentinel (a failover client)
-// or Cluster; the tests run a fleet on each, and kill the primary under Sentinel. The keys
-// of one session's entry and lock share a hash tag, so they live in one Cluster slot;
-// a limiter's state is one key.
+// or Cluster; the tests run a fleet on each, and kill the primary under Sentinel. The
+// keys of one session's entry and lock share a hash tag, so they live in one Cluster
+// slot; a limiter's state is one key.
 //
 // The client must honour context deadlines: go-redis does only with
 // ContextTimeoutEnabled set, and without it a Redis that stalls holds each command
