@@ -3,14 +3,11 @@ package ststest
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/stsgo/sts"
-	"github.com/stsgo/sts/internal/protocol"
 )
 
 // optional returns a pointer to p[name], or nil when the parameter is absent.
@@ -33,22 +30,6 @@ func (p params) checkedDuration(action string) (int64, *apiError) {
 	}
 	n, _ := strconv.ParseInt(v, 10, 64) // durationOK has parsed it
 	return n, nil
-}
-
-// checkPolicy holds a Policy to STS's rules: at most MaxPolicyLength characters of JSON.
-func checkPolicy(p params) *apiError {
-	policy, ok := p["Policy"]
-	if !ok {
-		return nil
-	}
-	if len([]rune(policy)) > protocol.MaxPolicyLength {
-		return badRequest("InvalidParameter.PolicySize", fmt.Sprintf("The size of the policy exceeds %d characters.", protocol.MaxPolicyLength))
-	}
-	var doc map[string]any
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return badRequest("InvalidParameter.PolicyGrammar", "The policy is not valid JSON.")
-	}
-	return nil
 }
 
 func (s *Server) assumeRole(caller *accessKey, p params, now time.Time, requestID string) (any, *apiError) {

@@ -65,6 +65,11 @@ func TestParameterRules(t *testing.T) {
 		{"duration not a number", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "DurationSeconds": "1h"}, 400, "InvalidParameter.DurationSeconds"},
 		{"policy too large", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "Policy": `{"a":"` + strings.Repeat("x", 2050) + `"}`}, 400, "InvalidParameter.PolicySize"},
 		{"policy grammar", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "Policy": "[1,2"}, 400, "InvalidParameter.PolicyGrammar"},
+		{"policy json of bad grammar", map[string]string{"RoleArn": role, "RoleSessionName": "ok",
+			"Policy": `{"Version":"1","Statement":[{"Effect":"Allow","Action":"PutObject","Resource":"*"}]}`}, 400, "InvalidParameter.PolicyGrammar"},
+		{"policy without statements", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "Policy": `{"Version":"1"}`}, 400, "InvalidParameter.PolicyGrammar"},
+		{"policy of the grammar", map[string]string{"RoleArn": role, "RoleSessionName": "ok",
+			"Policy": `{"Version":"1","Statement":[{"Effect":"Deny","NotAction":["oss:GetObject"],"Resource":"acs:oss:*:*:b/*","Condition":{"Bool":{"acs:SecureTransport":"false"}}}]}`}, 200, ""},
 		{"external id", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "ExternalId": "a b"}, 400, "InvalidParameter.ExternalId"},
 		{"source identity", map[string]string{"RoleArn": role, "RoleSessionName": "ok", "SourceIdentity": "acs:x"}, 400, "InvalidParameter.SourceIdentity"},
 	}

@@ -46,7 +46,7 @@ func signedRequest(t *testing.T, srv *ststest.Server, alg string, token bool) *h
 	client, err := sts.NewClient(cfg, sts.WithHTTPClient(&http.Client{Transport: cap}), sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	_, err = client.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(srv.Role().Arn).SetRoleSessionName("prop").
-		SetDurationSeconds(900).SetPolicy(`{"Version":"1","Statement":[]}`))
+		SetDurationSeconds(900).SetPolicy(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`))
 	require.ErrorIs(t, err, errCaptured)
 	return cap.req
 }

@@ -58,7 +58,7 @@ func TestAssumeRoleAndChain(t *testing.T) {
 			require.Equal(t, srv.User().UserId, *id.Body.UserId)
 
 			resp, err := c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(srv.Role().Arn).SetRoleSessionName("alice").
-				SetDurationSeconds(900).SetSourceIdentity("alice@example.com").SetPolicy(`{"Version":"1","Statement":[]}`))
+				SetDurationSeconds(900).SetSourceIdentity("alice@example.com").SetPolicy(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`))
 			require.NoError(t, err)
 			creds := resp.Body.Credentials
 			require.Regexp(t, `^STS\.`, *creds.AccessKeyId)
