@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/policy"
 )
 
 // Session is everything that determines a role session's credentials: a
@@ -26,7 +27,9 @@ type Session struct {
 	// ". @ - _"); required, since sessions are shared by it.
 	RoleSessionName string
 	// Policy narrows the role's permissions (JSON, at most 2048 characters); empty
-	// means none.
+	// means none. A valid policy is keyed and sent in its canonical form
+	// (policy.Normalize), so that spellings of one policy share one session; one
+	// already canonical (policy.Policy.String) is found without being parsed.
 	Policy string
 	// Duration is how long each set of credentials lasts, in whole seconds from 15
 	// minutes up to the role's maximum. Zero means one hour.
@@ -35,6 +38,12 @@ type Session struct {
 	ExternalId string
 	// SourceIdentity is carried into the session for auditing.
 	SourceIdentity string
+}
+
+// canonical is s with its policy in canonical form when it is a valid policy.
+func (s Session) canonical() Session {
+	s.Policy = policy.Normalize(s.Policy)
+	return s
 }
 
 // request is the AssumeRole request that s stands for.
@@ -185,6 +194,9 @@ func (c *SessionCache) Retrieve(ctx context.Context, s Session) (Credentials, er
 	}
 	c.mu.Unlock()
 	if !ok {
+		if n := s.canonical(); n != s {
+			return c.Retrieve(ctx, n) // entries hold canonical policies only
+		}
 		var err error
 		if el, err = c.add(s); err != nil {
 			return Credentials{}, err
@@ -230,6 +242,7 @@ func (c *SessionCache) Invalidate(s Session) {
 	if s.Duration == 0 {
 		s.Duration = time.Hour
 	}
+	s = s.canonical()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[s]; ok {
