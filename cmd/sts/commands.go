@@ -14,6 +14,7 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/policy"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/ststest"
 )
@@ -182,7 +183,8 @@ func fromEnv(flag *string, name string) {
 	}
 }
 
-// resolve fills defaults and reads an @file policy.
+// resolve fills defaults, reads an @file policy, and holds the policy to RAM's
+// grammar before any request, sending it in canonical form.
 func (s *session) resolve() error {
 	fromEnv(&s.roleArn, stscreds.EnvRoleArn)
 	fromEnv(&s.sessionName, stscreds.EnvRoleSessionName)
@@ -198,6 +200,13 @@ func (s *session) resolve() error {
 			return fmt.Errorf("sts: reading the policy: %w", err)
 		}
 		s.policy = string(b)
+	}
+	if s.policy != "" {
+		p, err := policy.Parse(s.policy)
+		if err != nil {
+			return fmt.Errorf("sts: -policy: %w", err)
+		}
+		s.policy = p.String()
 	}
 	return nil
 }
