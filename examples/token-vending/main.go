@@ -28,7 +28,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,6 +38,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/policy"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
 	"github.com/stsgo/sts/ststest"
@@ -57,27 +57,31 @@ type vendor struct {
 	roleArn  string
 }
 
-var userName = regexp.MustCompile(`^[a-z0-9-]{2,32}$`)
-
 // ServeHTTP answers GET /token?user=<name> with credentials that may only write
 // oss://example-uploads/<name>/*, for 15 minutes, the same ones for every request of
 // that user until they near expiry. A real service would take the user from its own
 // authentication, not from the query.
 func (v *vendor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	user := r.URL.Query().Get("user")
-	if !userName.MatchString(user) {
-		http.Error(w, "bad user", http.StatusBadRequest)
+	// The user's prefix, refused if the name could widen it (*, ?, /, .., ...).
+	objects, err := policy.OSSObjects(bucket, user)
+	if err != nil {
+		http.Error(w, "bad user: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	creds, err := v.sessions.Retrieve(r.Context(), stscreds.Session{
 		RoleArn:         v.roleArn,
 		RoleSessionName: "vend-" + user,
 		Duration:        15 * time.Minute,
-		Policy:          fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutObject"],"Resource":["acs:oss:*:*:%s/%s/*"]}]}`, bucket, user),
+		Policy:          policy.New(policy.Statement{Effect: policy.Allow, Action: []string{"oss:PutObject"}, Resource: []string{objects}}).String(),
 	})
 	var se *sts.ServiceError
 	var rl *sts.RateLimitError
+	var ve *sts.ValidationError
 	switch {
+	case errors.As(err, &ve): // a name the policy takes but a session name cannot
+		http.Error(w, "bad user: "+ve.Error(), http.StatusBadRequest)
+		return
 	case errors.As(err, &se) && se.Throttling(), errors.As(err, &rl):
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "busy", http.StatusServiceUnavailable)

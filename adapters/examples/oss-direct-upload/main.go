@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/adapters/ossv2"
+	"github.com/stsgo/sts/policy"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/ststest"
 )
@@ -41,10 +43,7 @@ const (
 	region = "cn-hangzhou"
 )
 
-var (
-	userName   = regexp.MustCompile(`^[a-z0-9-]{2,32}$`)
-	objectName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
-)
+var objectName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
 // backend vends upload credentials for one role.
 type backend struct {
@@ -53,14 +52,18 @@ type backend struct {
 }
 
 // session is user's upload session: PutObject under uploads/<user>/ and nothing else.
-func (b *backend) session(user string) stscreds.Session {
+// A user name that could widen that prefix (*, ?, /, .., ...) is a *policy.SegmentError.
+func (b *backend) session(user string) (stscreds.Session, error) {
+	objects, err := policy.OSSObjects(bucket, "uploads", user)
+	if err != nil {
+		return stscreds.Session{}, err
+	}
 	return stscreds.Session{
 		RoleArn:         b.roleArn,
 		RoleSessionName: "upload-" + user,
 		Duration:        15 * time.Minute,
-		Policy: fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutObject"],"Resource":["acs:oss:*:*:%s/uploads/%s/*"]}]}`,
-			bucket, user),
-	}
+		Policy:          policy.New(policy.Statement{Effect: policy.Allow, Action: []string{"oss:PutObject"}, Resource: []string{objects}}).String(),
+	}, nil
 }
 
 // routes: GET /sts?user=<name> answers the mobile SDKs' STS app server JSON;
@@ -111,11 +114,17 @@ func (b *backend) routes() http.Handler {
 // credentials returns the session of the request's user, or answers the error.
 func (b *backend) credentials(w http.ResponseWriter, r *http.Request) (stscreds.Credentials, bool) {
 	user := r.URL.Query().Get("user")
-	if !userName.MatchString(user) {
-		http.Error(w, "bad user", http.StatusBadRequest)
+	session, err := b.session(user)
+	if err != nil {
+		http.Error(w, "bad user: "+err.Error(), http.StatusBadRequest)
 		return stscreds.Credentials{}, false
 	}
-	creds, err := b.sessions.Retrieve(r.Context(), b.session(user))
+	creds, err := b.sessions.Retrieve(r.Context(), session)
+	var ve *sts.ValidationError
+	if errors.As(err, &ve) { // a name the policy takes but a session name cannot
+		http.Error(w, "bad user: "+ve.Error(), http.StatusBadRequest)
+		return stscreds.Credentials{}, false
+	}
 	if err != nil {
 		log.Printf("vending for %s: %v", user, err) // errors carry no secrets
 		http.Error(w, "cannot vend", http.StatusBadGateway)
