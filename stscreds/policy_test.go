@@ -26,18 +26,24 @@ func (r *policyRecorder) AssumeRoleWithContext(ctx context.Context, req *sts.Ass
 	return r.AssumeRoleAPI.AssumeRoleWithContext(ctx, req, rt)
 }
 
+// recordingCache is a SessionCache over a fake STS, recording the policies it sends.
+func recordingCache(t *testing.T) (*ststest.Server, *policyRecorder, *stscreds.SessionCache) {
+	srv := ststest.NewServer()
+	t.Cleanup(srv.Close)
+	rec := &policyRecorder{AssumeRoleAPI: userClient(t, srv, nil)}
+	c, err := stscreds.NewSessionCache(rec)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return srv, rec, c
+}
+
 // TestSessionCacheSharesEqualPolicies asks for one session under three spellings of
 // its policy (whitespace, member order, list order, duplicates, a list of one), from
 // many goroutines at once: one AssumeRole call, with the policy in canonical form,
 // one entry, the same credentials for all. Invalidating under yet another spelling
 // drops it; a policy that is not equal is a session of its own.
 func TestSessionCacheSharesEqualPolicies(t *testing.T) {
-	srv := ststest.NewServer()
-	defer srv.Close()
-	rec := &policyRecorder{AssumeRoleAPI: userClient(t, srv, nil)}
-	c, err := stscreds.NewSessionCache(rec)
-	require.NoError(t, err)
-	defer c.Close()
+	srv, rec, c := recordingCache(t)
 
 	const canonical = `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject","oss:PutObject"],"Resource":"acs:oss:*:*:b/alice/*"}]}`
 	spellings := []string{
@@ -67,7 +73,7 @@ func TestSessionCacheSharesEqualPolicies(t *testing.T) {
 
 	c.Invalidate(session(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject"],"Resource":["acs:oss:*:*:b/alice/*"]}]}`))
 	require.Zero(t, c.Len(), "invalidated under another spelling")
-	_, err = c.Retrieve(context.Background(), session(spellings[1]))
+	_, err := c.Retrieve(context.Background(), session(spellings[1]))
 	require.NoError(t, err)
 	require.Equal(t, 2, srv.RequestCount("AssumeRole"))
 
@@ -81,15 +87,10 @@ func TestSessionCacheSharesEqualPolicies(t *testing.T) {
 // rewritten (the service judges it), and is not dropped (which would grant the whole
 // role).
 func TestSessionCacheSendsInvalidPoliciesAsGiven(t *testing.T) {
-	srv := ststest.NewServer()
-	defer srv.Close()
-	rec := &policyRecorder{AssumeRoleAPI: userClient(t, srv, nil)}
-	c, err := stscreds.NewSessionCache(rec)
-	require.NoError(t, err)
-	defer c.Close()
+	srv, rec, c := recordingCache(t)
 
 	const bad = `{"Version":"1", "Statement":[{"Effect":"allow","Action":"oss:GetObject","Resource":"*"}]}`
-	_, err = c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "alice", Policy: bad})
+	_, err := c.Retrieve(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "alice", Policy: bad})
 	var se *sts.ServiceError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, "InvalidParameter.PolicyGrammar", se.Code)
