@@ -126,7 +126,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	}
 	resp, err := c.roundTrip(c.newRequest(ctx, op, params, s, cred))
 	if err != nil {
-		err = transportError(op, c.endpoint, scrubError(err, cred, params))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(err))
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
 		return nil, err
 	}
@@ -138,15 +138,15 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	var out *Response[B]
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID, cred, params),
+		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrubber{cred, params}.field(requestID),
 			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes), final: true}
 	case err != nil:
-		err = transportError(op, c.endpoint, scrubError(err, cred, params))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(err))
 	default:
-		out, err = decode[B](op, resp, buf.Bytes(), requestID, func(s string) string { return scrub(s, cred, params) })
+		out, err = decode[B](op, resp, buf.Bytes(), requestID, scrubber{cred, params})
 	}
 	if c.logger != nil { // whatever answered chose the header: it may echo a secret
-		requestID = scrub(requestID, cred, params)
+		requestID = scrubber{cred, params}.field(requestID)
 	}
 	c.logAttempt(ctx, op, attempt, resp.StatusCode, requestID, start, err)
 	return out, err

@@ -23,26 +23,26 @@ var codeKey = []byte(`"Code"`)
 
 // decode turns a response into a Response[B], or into a *ServiceError when the status
 // is not 2xx, when a 2xx body carries an error Code, or when the body is not JSON.
-// scrub removes the call's secrets from any excerpt of the body.
-func decode[B any](op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) (*Response[B], error) {
+// sc removes secrets from every text of the answer that goes into an error.
+func decode[B any](op operation, resp *http.Response, body []byte, requestID string, sc scrubber) (*Response[B], error) {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if !ok || bytes.Contains(body, codeKey) {
-		if se := serviceError(op, resp, body, requestID, scrub); se != nil {
+		if se := serviceError(op, resp, body, requestID, sc); se != nil {
 			return nil, se
 		}
 	}
 	out := new(decoded[B])
 	b := &out.body
 	if err := json.Unmarshal(body, b); err != nil {
-		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID),
-			Message: "the response is not STS's JSON: " + excerpt(body, scrub)}
+		return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: sc.field(requestID),
+			Message: "the response is not STS's JSON: " + excerpt(body, sc)}
 	}
 	if a, ok := any(b).(answer); ok {
 		if field := a.missing(); field != "" {
 			if id := deref(a.GetRequestId()); id != "" {
 				requestID = id
 			}
-			return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID),
+			return nil, &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: sc.field(requestID),
 				Message: "the answer has no usable " + field}
 		}
 	}
@@ -81,7 +81,7 @@ func lowerHeaderName(k string) string {
 }
 
 // serviceError reads an error answer. It returns nil for a 2xx body without a Code.
-func serviceError(op operation, resp *http.Response, body []byte, requestID string, scrub func(string) string) *ServiceError {
+func serviceError(op operation, resp *http.Response, body []byte, requestID string, sc scrubber) *ServiceError {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err != nil || eb.Code == "" {
@@ -90,9 +90,9 @@ func serviceError(op operation, resp *http.Response, body []byte, requestID stri
 		}
 		msg := http.StatusText(resp.StatusCode)
 		if len(body) > 0 {
-			msg += ": " + excerpt(body, scrub)
+			msg += ": " + excerpt(body, sc)
 		}
-		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrub(requestID), Message: msg, RetryAfter: retryAfter(resp.Header)}
+		return &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: sc.field(requestID), Message: msg, RetryAfter: retryAfter(resp.Header)}
 	}
 	se := &ServiceError{
 		Action:     op.action,
@@ -107,18 +107,25 @@ func serviceError(op operation, resp *http.Response, body []byte, requestID stri
 	if se.RequestId == "" {
 		se.RequestId = requestID
 	}
-	fields := []*string{&se.Code, &se.Message, &se.RequestId, &se.HostId, &se.Recommend}
+	// Whatever answered may have echoed the request or carry what it issued: no field
+	// may hold a secret, named or credential-shaped. Two fields keep their long runs:
+	// Code, which has none, and EncodedDiagnosticMessage, which is one by design.
+	shaped := []*string{&se.Message, &se.RequestId, &se.HostId, &se.Recommend}
+	named := []*string{&se.Code}
 	if len(eb.AccessDeniedDetail) > 0 {
 		var d AccessDeniedDetail
 		if json.Unmarshal(eb.AccessDeniedDetail, &d) == nil {
 			se.AccessDeniedDetail = &d
-			fields = append(fields, &d.AuthAction, &d.AuthPrincipalType, &d.AuthPrincipalOwnerId,
-				&d.AuthPrincipalDisplayName, &d.PolicyType, &d.NoPermissionType, &d.EncodedDiagnosticMessage)
+			shaped = append(shaped, &d.AuthAction, &d.AuthPrincipalType, &d.AuthPrincipalOwnerId,
+				&d.AuthPrincipalDisplayName, &d.PolicyType, &d.NoPermissionType)
+			named = append(named, &d.EncodedDiagnosticMessage)
 		}
 	}
-	// Whatever answered may have echoed the request: no field may carry its secrets.
-	for _, f := range fields {
-		*f = scrub(*f)
+	for _, f := range shaped {
+		*f = sc.field(*f)
+	}
+	for _, f := range named {
+		*f = sc.named(*f)
 	}
 	return se
 }
@@ -149,12 +156,10 @@ func retryAfter(h http.Header) time.Duration {
 // maxExcerpt bounds how much of an unreadable body goes into an error.
 const maxExcerpt = 256
 
-// excerpt returns the start of body as printable text, with secrets removed first,
-// so that a secret cut short by the excerpt's end cannot slip through: the call's own
-// and named ones (scrub), and every run of characters shaped like a credential, since
-// nothing in an unreadable body says which values are secret.
-func excerpt(body []byte, scrub func(string) string) string {
-	s := scrubUnread(string(body), scrub)
+// excerpt returns the start of body as printable text, with secrets removed first
+// (sc.unread), so that a secret cut short by the excerpt's end cannot slip through.
+func excerpt(body []byte, sc scrubber) string {
+	s := sc.unread(string(body))
 	cut := len(s) > maxExcerpt
 	if cut {
 		s = strings.ToValidUTF8(s[:maxExcerpt], "")

@@ -37,7 +37,7 @@ func FuzzDecode(f *testing.F) {
 		body = strings.ReplaceAll(body, "SECRET", secret) // let the fuzzer place the secret
 		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Acs-Request-Id": {"hdr"}}}
 		out, err := decode[AssumeRoleResponseBody](opAssumeRole, resp, []byte(body), "hdr",
-			func(s string) string { return scrub(s, cred, []signer.Param{}) })
+			scrubber{cred, []signer.Param{}})
 		if (out == nil) == (err == nil) {
 			t.Fatalf("decode returned body %v and error %v", out, err)
 		}
@@ -126,9 +126,7 @@ func FuzzIssuedSecrets(f *testing.F) {
 		body := before + answer + after
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		out, err := decode[AssumeRoleResponseBody](opAssumeRole, resp, []byte(body), "hdr",
-			func(s string) string {
-				return scrub(s, credential{accessKeyID: "id", accessKeySecret: "callersecret"}, nil)
-			})
+			scrubber{cred: credential{accessKeyID: "id", accessKeySecret: "callersecret"}})
 		if err == nil {
 			_ = out // a whole answer, read as such: nothing to leak
 			return

@@ -71,10 +71,15 @@ func redactedTree(v reflect.Value) any {
 			out[name] = redactedTree(fv)
 		}
 		return out
-	case reflect.Map:
+	case reflect.Map: // Response.Headers: whatever answered may echo the request's
 		out := make(map[string]any, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			out[it.Key().String()] = redactedTree(it.Value())
+			key := it.Key().String()
+			if namesSecret(key) && !it.Value().IsZero() {
+				out[key] = redacted
+				continue
+			}
+			out[key] = redactedTree(it.Value())
 		}
 		return out
 	default:
@@ -82,17 +87,25 @@ func redactedTree(v reflect.Value) any {
 	}
 }
 
-// scrub removes secrets from s, a text that came back from the service or from
+// scrubber removes secrets from what comes back for one call: the call's own (its
+// credential and the tokens among its parameters) and any that the text names or is
+// shaped like, whoever issued them.
+type scrubber struct {
+	cred   credential
+	params []signer.Param
+}
+
+// named removes secrets from s, a text that came back from the service or from
 // whatever stood in its way, once HTML and JSON escapes are undone (see
 // unescapeForDisplay): first the call's own (the secret key, the security
 // token, and the OIDC token or SAML assertion of an anonymous call), raw or
 // percent-encoded as a query carries them; then every value that s itself names as a
 // secret (see redactNamedSecrets), whoever issued it, so that an answer that echoes
 // or half-carries newly issued credentials cannot put them into an error.
-func scrub(s string, cred credential, params []signer.Param) string {
+func (sc scrubber) named(s string) string {
 	s = unescapeForDisplay(s, false)
-	secrets := []string{cred.accessKeySecret, cred.securityToken}
-	for _, p := range params {
+	secrets := []string{sc.cred.accessKeySecret, sc.cred.securityToken}
+	for _, p := range sc.params {
 		if p.Name == "OIDCToken" || p.Name == "SAMLAssertion" {
 			secrets = append(secrets, p.Value)
 		}
@@ -104,50 +117,78 @@ func scrub(s string, cred credential, params []signer.Param) string {
 		once := string(signer.AppendEscape(nil, secret))
 		// Raw, percent-encoded as a query carries it, and twice, as a V1 string to sign.
 		for _, form := range []string{secret, once, url.QueryEscape(secret), string(signer.AppendEscape(nil, once))} {
-			s = strings.ReplaceAll(s, form, redacted)
+			s = redactPrefixes(s, form)
 		}
 	}
 	return redactNamedSecrets(s)
 }
 
-// secretNames are the names, lower-cased, under which a text may carry a secret: the
-// model fields of secretFields, in the spellings of JSON, XML and queries, of the
-// snake-case SDKs, and of the x-acs-security-token header.
-var secretNames = []string{
-	"accesskeysecret", "access_key_secret",
-	"securitytoken", "security_token", "security-token",
-	"oidctoken", "oidc_token",
-	"samlassertion", "saml_assertion",
+// minSecretPrefix is how much of one of the call's secrets a text must repeat, from
+// its start, to have that piece removed: a secret cut short is still the secret.
+const minSecretPrefix = 8
+
+// redactPrefixes replaces in s every run that repeats secret from its start, whole or
+// cut short after at least minSecretPrefix characters (the whole of a shorter secret).
+func redactPrefixes(s, secret string) string {
+	head := secret[:min(len(secret), minSecretPrefix)]
+	if !strings.Contains(s, head) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, head)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		n := len(head)
+		for n < len(secret) && i+n < len(s) && s[i+n] == secret[n] {
+			n++
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redacted)
+		s = s[i+n:]
+	}
 }
 
-// redactNamedSecrets replaces each value that s assigns to a secret's name — in JSON
-// (`"AccessKeySecret":"…"`, escaped or not), a query (`SecurityToken=…`), XML
-// (`<SecurityToken>…`), a header (`x-acs-security-token: …`) or HTML-quoted JSON —
-// up to the value's end or the end of s, so that a value cut short is removed too.
-// A name not followed by ':', '=' or '>' (as in "the SecurityToken is expired") is
-// left alone.
+// secretWords mark a name whose value is secret, in any spelling: AccessKeySecret,
+// access_key_secret, secret_key, SecurityToken, x-acs-security-token, OIDCToken,
+// SAMLAssertion, password.
+var secretWords = []string{"secret", "token", "assertion", "password"}
+
+// redactNamedSecrets replaces each value that s assigns to a name holding one of
+// secretWords — in JSON (`"AccessKeySecret":"…"`, escaped or not), a query
+// (`SecurityToken=…`, `%3D` too), XML (`<SecurityToken>…`), a header
+// (`x-acs-security-token: …`), HTML-quoted JSON, PHP (`[secret_key] => …`) or Ruby
+// (`"token"=>"…"`) — up to the value's end or the end of s, so that a value cut short
+// is removed too. A name not followed by ':', '=' or '>' (as in "the SecurityToken is
+// expired") is left alone.
 func redactNamedSecrets(s string) string {
 	lower := asciiLower(s)
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); {
-		at, name := -1, ""
-		for _, n := range secretNames {
-			if j := strings.Index(lower[i:], n); j >= 0 && (at < 0 || i+j < at) {
-				at, name = i+j, n
+		at := -1
+		for _, w := range secretWords {
+			if j := strings.Index(lower[i:], w); j >= 0 && (at < 0 || i+j < at) {
+				at = i + j
 			}
 		}
 		if at < 0 {
 			break
 		}
-		start, ok := skipAssignment(lower, at+len(name))
+		nameEnd := at
+		for nameEnd < len(s) && isNameByte(lower[nameEnd]) {
+			nameEnd++
+		}
+		start, ok := skipAssignment(lower, nameEnd)
 		end := valueEnd(s, start)
 		if ok && end > start {
 			b.WriteString(s[last:start])
 			b.WriteString(redacted)
 			last = end
 		}
-		i = max(end, at+len(name))
+		i = max(end, nameEnd)
 	}
 	if last == 0 {
 		return s
@@ -156,9 +197,24 @@ func redactNamedSecrets(s string) string {
 	return b.String()
 }
 
+// namesSecret reports whether name holds one of secretWords, in any case.
+func namesSecret(name string) bool {
+	lower := asciiLower(name)
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
 // valueEnd returns where the value that starts at s[start:] ends: at a quote, a tag,
 // a separator or white space, or the end of s. A value folded over lines (a run of
-// 16 or more characters, white space, and more of the base64 alphabet) goes on
+// 8 or more characters, white space, and more of the base64 alphabet) goes on
 // past the fold.
 func valueEnd(s string, start int) int {
 	end := start
@@ -175,7 +231,7 @@ func valueEnd(s string, start int) int {
 		for more < len(s) && isBase64(s[more]) {
 			more++
 		}
-		if end-from < 16 || next == end || more == next || (more < len(s) && strings.IndexByte(" \t\r\n", s[more]) < 0) {
+		if end-from < 8 || next == end || more == next || (more < len(s) && strings.IndexByte(" \t\r\n", s[more]) < 0) {
 			return end
 		}
 		end = next
@@ -192,7 +248,7 @@ func isBase64(c byte) bool {
 // texts escaped more than once. Percent-decoding is left to excerpts of unreadable
 // bodies: a service's message may quote a string to sign, whose encoding matters.
 func unescapeForDisplay(s string, percent bool) string {
-	for range 4 {
+	for range 8 {
 		if !strings.ContainsAny(s, "&\\%") {
 			return s
 		}
@@ -259,30 +315,33 @@ func percentDecode(s string) string {
 	return b.String()
 }
 
-// skipAssignment skips the quotes, spaces and one ':', '=' or '>' that stand between
-// a name at lower[:i] and its value, and returns where the value starts; ok is false
-// when no assignment follows the name.
+// skipAssignment skips the quotes, spaces and ':', '=' or '>' (also percent-encoded)
+// that stand between a name ending at lower[i] and its value, and returns where the
+// value starts; ok is false when no assignment follows the name.
 func skipAssignment(lower string, i int) (start int, ok bool) {
-	quotes := func() {
+	skip := func(set string, encoded ...string) bool {
+		skipped := false
 		for i < len(lower) {
-			switch {
-			case strings.HasPrefix(lower[i:], "&quot;"):
-				i += len("&quot;")
-			case strings.HasPrefix(lower[i:], "&#34;"):
-				i += len("&#34;")
-			case strings.IndexByte("\"'\\ \t\r\n]", lower[i]) >= 0:
-				i++
-			default:
-				return
+			n := 0
+			for _, e := range encoded {
+				if strings.HasPrefix(lower[i:], e) {
+					n = len(e)
+				}
 			}
+			if n == 0 && strings.IndexByte(set, lower[i]) >= 0 {
+				n = 1
+			}
+			if n == 0 {
+				return skipped
+			}
+			i, skipped = i+n, true
 		}
+		return skipped
 	}
+	quotes := func() { skip("\"'\\ \t\r\n]", "&quot;", "&#34;", "%22", "%27", "%20") }
 	quotes()
-	if i >= len(lower) || strings.IndexByte(":=>", lower[i]) < 0 {
+	if !skip(":=>", "%3d", "%3a", "%3e") {
 		return i, false
-	}
-	for i < len(lower) && strings.IndexByte(":=>", lower[i]) >= 0 { // ":", "=", "=>", ":="
-		i++
 	}
 	quotes()
 	return i, true
@@ -308,9 +367,9 @@ const minSecretRun = 24
 
 // redactCredentialShapes replaces every run of at least minSecretRun characters that
 // could belong to a secret (letters, digits, '+', '/', '_', and '\' of escaped
-// slashes) in s, the excerpt of a body nobody could read as STS's answer: there no
-// name says what a value is.
-func redactCredentialShapes(s string) string {
+// slashes) in s, where no name need say what a value is; a run that holds keep (the
+// caller's AccessKeyId) stays.
+func redactCredentialShapes(s, keep string) string {
 	isRun := func(c byte) bool {
 		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '_' || c == '\\'
 	}
@@ -325,7 +384,7 @@ func redactCredentialShapes(s string) string {
 		for j < len(s) && isRun(s[j]) {
 			j++
 		}
-		if j-i >= minSecretRun {
+		if j-i >= minSecretRun && (len(keep) < minSecretPrefix || !strings.Contains(s[i:j], keep)) {
 			b.WriteString(s[last:i])
 			b.WriteString(redacted)
 			last = j
@@ -339,21 +398,26 @@ func redactCredentialShapes(s string) string {
 	return b.String()
 }
 
-// scrubUnread removes secrets from a text that nothing says how to read (the excerpt
-// of an unreadable body, the bytes a transport error quotes): scrub's, once NULs (of
-// UTF-16 text) are dropped and percent-encoding undone too, and every run shaped like
-// a credential.
-func scrubUnread(s string, scrub func(string) string) string {
-	return redactCredentialShapes(scrub(unescapeForDisplay(strings.ReplaceAll(s, "\x00", ""), true)))
+// field removes secrets from a field of the service's error answer: named ones, and
+// every run shaped like a credential but the caller's own AccessKeyId, which a string
+// to sign quotes and which is no secret.
+func (sc scrubber) field(s string) string {
+	return redactCredentialShapes(sc.named(s), sc.cred.accessKeyID)
 }
 
-// scrubError returns err, or, when its text carries a secret (net/http quotes the
-// bytes of an answer it cannot parse), an error with that text scrubbed. The
-// replacement keeps errors.Is but does not unwrap to err, whose text would still
-// carry the secret.
-func scrubError(err error, cred credential, params []signer.Param) error {
+// unread removes secrets from a text that nothing says how to read (the excerpt of an
+// unreadable body, the bytes a transport error quotes): as field does, once NULs (of
+// UTF-16 text) are dropped and percent-encoding undone too.
+func (sc scrubber) unread(s string) string {
+	return sc.field(unescapeForDisplay(strings.ReplaceAll(s, "\x00", ""), true))
+}
+
+// error returns err, or, when its text carries a secret (net/http quotes the bytes of
+// an answer it cannot parse), an error with that text scrubbed. The replacement keeps
+// errors.Is but does not unwrap to err, whose text would still carry the secret.
+func (sc scrubber) error(err error) error {
 	text := unescapeForDisplay(err.Error(), true)
-	clean := scrubUnread(text, func(s string) string { return scrub(s, cred, params) })
+	clean := sc.unread(text)
 	if clean == text {
 		return err
 	}

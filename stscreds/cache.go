@@ -293,12 +293,14 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 	c.mu.Lock()
 	if err == nil {
 		c.value.Store(c.newEntry(creds, wall))
-		c.failures, c.retryAt, c.lastErr = 0, 0, nil
 		r.creds = creds
 		if life := creds.Expires.Sub(wall); !creds.Expires.IsZero() && life < minLifetime {
-			// Served while they last, but refreshed no sooner than after a failure:
-			// credentials that die as they arrive would otherwise be fetched per read.
+			// Served while they last, but refreshed no sooner than after a failure,
+			// with its doubling back-off: credentials that die as they arrive would
+			// otherwise be fetched per read.
 			c.backOffLocked(now, fmt.Errorf("the provider returned credentials that expire %s after they arrived", life))
+		} else {
+			c.failures, c.retryAt, c.lastErr = 0, 0, nil
 		}
 	} else {
 		r.err = c.backOffLocked(now, err)

@@ -309,6 +309,15 @@ func TestRefusalsDoNotStorm(t *testing.T) {
 			}
 			require.LessOrEqual(t, p.calls.Load(), int32(2), "credentials living %s", life)
 		}
+		// Over a minute the back-off doubles: 1, 2, 4, 8, 16, 32 s.
+		clock := newFakeClock()
+		p := &countingProvider{expires: func() time.Time { return clock.Now().Add(time.Millisecond) }}
+		c := stscreds.NewCache(p, func(o *stscreds.CacheOptions) { o.Clock = clock.Now })
+		for range 6400 {
+			_, _ = c.Retrieve(context.Background())
+			clock.Add(10 * time.Millisecond)
+		}
+		require.LessOrEqual(t, p.calls.Load(), int32(8), "a minute of reads of credentials that live 1ms")
 	})
 }
 
