@@ -104,23 +104,27 @@ type scrubber struct {
 // or half-carries newly issued credentials cannot put them into an error.
 func (sc scrubber) named(s string) string {
 	s = unescapeForDisplay(s, false)
-	secrets := []string{sc.cred.accessKeySecret, sc.cred.securityToken}
+	s = redactSecret(s, sc.cred.accessKeySecret)
+	s = redactSecret(s, sc.cred.securityToken)
 	for _, p := range sc.params {
 		if p.Name == "OIDCToken" || p.Name == "SAMLAssertion" {
-			secrets = append(secrets, p.Value)
-		}
-	}
-	for _, secret := range secrets {
-		if len(secret) < 4 {
-			continue
-		}
-		once := string(signer.AppendEscape(nil, secret))
-		// Raw, percent-encoded as a query carries it, and twice, as a V1 string to sign.
-		for _, form := range []string{secret, once, url.QueryEscape(secret), string(signer.AppendEscape(nil, once))} {
-			s = redactPrefixes(s, form)
+			s = redactSecret(s, p.Value)
 		}
 	}
 	return redactNamedSecrets(s)
+}
+
+// redactSecret removes secret from s, whole or cut short: raw, percent-encoded as a
+// query carries it, and twice, as a V1 string to sign quotes it.
+func redactSecret(s, secret string) string {
+	if len(secret) < 4 {
+		return s
+	}
+	once := string(signer.AppendEscape(nil, secret))
+	for _, form := range []string{secret, once, url.QueryEscape(secret), string(signer.AppendEscape(nil, once))} {
+		s = redactPrefixes(s, form)
+	}
+	return s
 }
 
 // minSecretPrefix is how much of one of the call's secrets a text must repeat, from
