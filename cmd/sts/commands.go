@@ -55,6 +55,7 @@ type connection struct {
 	region, endpoint, signature string
 	insecureHTTP                bool
 	timeout                     time.Duration
+	profile                     string // -profile: sign with this Alibaba Cloud CLI profile
 }
 
 func (c *connection) register(fs *flag.FlagSet) {
@@ -65,10 +66,17 @@ func (c *connection) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up after this long")
 }
 
-// client builds a client; with no credentials in it, signed calls use credentials-go's
-// default chain.
-func (c *connection) client() (*sts.Client, error) {
+// client builds a client; with no -profile, signed calls use credentials-go's default
+// chain.
+func (c *connection) client(opts ...sts.Option) (*sts.Client, error) {
 	cfg := &sts.Config{}
+	if c.profile != "" {
+		cred, err := profileCredential(c.profile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Credential = cred
+	}
 	if c.region != "" {
 		cfg.RegionId = dara.String(c.region)
 	}
@@ -82,7 +90,6 @@ func (c *connection) client() (*sts.Client, error) {
 	if c.signature != "" {
 		cfg.SignatureAlgorithm = dara.String(c.signature)
 	}
-	var opts []sts.Option
 	if c.insecureHTTP {
 		opts = append(opts, sts.WithInsecureHTTP())
 	}
@@ -216,6 +223,7 @@ func assumeRole(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	var conn connection
 	var sess session
 	conn.register(fs)
+	conn.registerProfile(fs)
 	sess.register(fs)
 	format := registerFormat(fs)
 	externalID := fs.String("external-id", "", "external ID the role's trust policy requires")
@@ -302,6 +310,7 @@ func callerIdentity(ctx context.Context, args []string, stdout, _ io.Writer) err
 	fs := newFlagSet("caller-identity")
 	var conn connection
 	conn.register(fs)
+	conn.registerProfile(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -84,13 +84,16 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(command) == 0 {
 		return usagef("no command given")
 	}
+	if err := listen.check(); err != nil {
+		return err
+	}
 	p, err := role.provider()
 	if err != nil {
 		return err
 	}
 	// Credentials first, so that a role that cannot be assumed fails here, not in
 	// the middle of the child's work.
-	if _, err := p.Retrieve(ctx); err != nil {
+	if err := fetchFirst(ctx, p, role.conn.timeout); err != nil {
 		return err
 	}
 	listen.logTo = io.Discard

@@ -12,6 +12,8 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stsgo/sts"
@@ -30,10 +32,12 @@ type roleFlags struct {
 	sess                        session
 	externalID, sourceIdentity  string
 	oidcProviderArn, oidcTokens string
+	clock                       func() time.Time // nil: time.Now; tests move it
 }
 
 func (r *roleFlags) register(fs *flag.FlagSet) {
 	r.conn.register(fs)
+	r.conn.registerProfile(fs)
 	r.sess.register(fs)
 	fs.StringVar(&r.externalID, "external-id", "", "external ID the role's trust policy requires")
 	fs.StringVar(&r.sourceIdentity, "source-identity", "", "source identity carried into the session")
@@ -41,39 +45,82 @@ func (r *roleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.oidcTokens, "token-file", "", "file holding the OIDC token, read again at every refresh")
 }
 
-// provider builds the cached provider of the role.
+// provider builds the cached provider of the role, refreshed under servePolicy.
 func (r *roleFlags) provider() (stscreds.Provider, error) {
+	if err := checkServeDuration(r.sess.duration); err != nil {
+		return nil, err
+	}
 	if err := r.sess.resolve(); err != nil {
 		return nil, err
 	}
-	client, err := r.conn.client()
+	var opts []sts.Option
+	if r.clock != nil {
+		opts = append(opts, sts.WithClock(r.clock))
+	}
+	client, err := r.conn.client(opts...)
 	if err != nil {
 		return nil, err
 	}
 	if (r.oidcProviderArn == "") != (r.oidcTokens == "") {
 		return nil, fmt.Errorf("sts: -oidc-provider-arn and -token-file go together")
 	}
+	cache := servePolicy(r.clock)
 	if r.oidcProviderArn != "" {
 		return stscreds.NewOIDCProvider(client, r.sess.roleArn, r.oidcProviderArn, stscreds.TokenFile(r.oidcTokens), func(o *stscreds.OIDCOptions) {
-			o.RoleSessionName, o.Duration, o.Policy = r.sess.sessionName, r.sess.duration, r.sess.policy
+			o.RoleSessionName, o.Duration, o.Policy, o.Cache = r.sess.sessionName, r.sess.duration, r.sess.policy, cache
 		})
 	}
 	return stscreds.NewAssumeRoleProvider(client, r.sess.roleArn, func(o *stscreds.AssumeRoleOptions) {
-		o.RoleSessionName, o.Duration, o.Policy = r.sess.sessionName, r.sess.duration, r.sess.policy
+		o.RoleSessionName, o.Duration, o.Policy, o.Cache = r.sess.sessionName, r.sess.duration, r.sess.policy, cache
 		o.ExternalId, o.SourceIdentity = r.externalID, r.sourceIdentity
 	})
 }
 
 // credentialHandler answers GET <path> with the provider's credentials in the JSON the
 // Alibaba Cloud credential libraries read from ALIBABA_CLOUD_CREDENTIALS_URI. Anything
-// else is refused: another path (404), another Host than the listener's own, as a
+// else is refused: another path (404), a Host that is not the listener's own, as a
 // DNS-rebinding page would send (403), another method (405).
 type credentialHandler struct {
 	provider stscreds.Provider
 	path     string // "/" + 128 random bits in hex
-	host     string // the only Host accepted: the listener's address
+	hosts    hostCheck
 	log      *log.Logger
 }
+
+// hostCheck accepts the Host headers that name the listener: its IP address, and
+// localhost when it is a loopback address, with the listener's port or with none
+// (Alibaba's Python library sends the host name alone). A DNS-rebinding page's own
+// host name is none of them.
+type hostCheck struct {
+	names map[string]bool // lower case, IPv6 without brackets
+	port  string
+}
+
+func newHostCheck(addr net.Addr) hostCheck {
+	tcp := addr.(*net.TCPAddr)
+	names := map[string]bool{tcp.IP.String(): true}
+	if tcp.IP.IsLoopback() {
+		names["localhost"] = true
+	}
+	return hostCheck{names: names, port: strconv.Itoa(tcp.Port)}
+}
+
+func (c hostCheck) allows(host string) bool {
+	name, port := host, ""
+	if n, p, err := net.SplitHostPort(host); err == nil {
+		name, port = n, p
+	} else if n, ok := strings.CutPrefix(host, "["); ok {
+		if name, ok = strings.CutSuffix(n, "]"); !ok {
+			return false
+		}
+	}
+	return (port == "" || port == c.port) && c.names[strings.ToLower(name)]
+}
+
+// retrieveTimeout bounds how long a request waits for STS, below the consumers' read
+// timeouts (10 s in credentials-go, Python, Java and Node.js) and the server's
+// WriteTimeout.
+const retrieveTimeout = 8 * time.Second
 
 func (h *credentialHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -84,7 +131,7 @@ func (h *credentialHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *credentialHandler) serve(w http.ResponseWriter, r *http.Request) int {
 	switch {
-	case r.Host != h.host:
+	case !h.hosts.allows(r.Host):
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return http.StatusForbidden
 	case r.URL.Path != h.path:
@@ -95,9 +142,11 @@ func (h *credentialHandler) serve(w http.ResponseWriter, r *http.Request) int {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return http.StatusMethodNotAllowed
 	}
-	creds, err := h.provider.Retrieve(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), retrieveTimeout)
+	defer cancel()
+	creds, err := h.provider.Retrieve(ctx)
 	if err != nil {
-		body := map[string]string{"Message": "sts credential-server: no credentials from STS"}
+		body := map[string]string{"Code": "ServiceUnavailable", "Message": "sts credential-server: no credentials from STS"}
 		var se *sts.ServiceError
 		if errors.As(err, &se) {
 			body["Code"], body["RequestId"] = se.Code, se.RequestId
@@ -109,11 +158,18 @@ func (h *credentialHandler) serve(w http.ResponseWriter, r *http.Request) int {
 		return http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")
-	writeJSON(w, map[string]string{
-		"AccessKeyId": creds.AccessKeyId, "AccessKeySecret": creds.AccessKeySecret, "SecurityToken": creds.SecurityToken,
-		"Expiration": creds.Expires.UTC().Format(sts.ExpirationLayout),
-	})
+	writeJSON(w, servedCredentials(creds))
 	return http.StatusOK
+}
+
+// servedCredentials is the body of a 200: what Alibaba's Python and Java libraries and
+// the aliyun CLI require (Code "Success") and every library reads (the four fields,
+// Expiration in UTC).
+func servedCredentials(c stscreds.Credentials) map[string]string {
+	return map[string]string{"Code": "Success",
+		"AccessKeyId": c.AccessKeyId, "AccessKeySecret": c.AccessKeySecret, "SecurityToken": c.SecurityToken,
+		"Expiration": c.Expires.UTC().Format(sts.ExpirationLayout),
+	}
 }
 
 // credentialServer is the HTTP server of a credentialHandler, listening.
@@ -123,33 +179,53 @@ type credentialServer struct {
 	l   net.Listener
 }
 
-// listenOptions say where a credential server may listen.
+// listenOptions say where a credential server may listen, and its bounds.
 type listenOptions struct {
-	addr              string
-	allowRemote       bool
-	tlsCert, tlsKey   string
-	logTo             io.Writer
-	readHeaderTimeout time.Duration
+	addr            string
+	allowRemote     bool
+	tlsCert, tlsKey string
+	logTo           io.Writer
+	limits          serverLimits
+}
+
+// serverLimits bound what one client can hold of the server, so that idle or slow
+// clients cannot take it from the others.
+type serverLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxHeaderBytes, maxConns      int
+}
+
+// defaultLimits: a request is a GET with no body, answered within retrieveTimeout.
+var defaultLimits = serverLimits{
+	readHeader: 5 * time.Second, read: 10 * time.Second, write: retrieveTimeout + 5*time.Second, idle: 30 * time.Second,
+	maxHeaderBytes: 8 << 10, maxConns: 512,
+}
+
+// check refuses an address other hosts can reach, unless allowed, and then without TLS.
+func (o listenOptions) check() error {
+	host, _, err := net.SplitHostPort(o.addr)
+	if err != nil {
+		return fmt.Errorf("sts: -listen %q: %w", o.addr, err)
+	}
+	ip := net.ParseIP(host)
+	loopback := host == "localhost" || ip != nil && ip.IsLoopback()
+	switch {
+	case !loopback && !o.allowRemote:
+		return fmt.Errorf("sts: -listen %s is not a loopback address: any host that reaches it could take the credentials; add -allow-remote (and TLS) to mean it", o.addr)
+	case !loopback && o.tlsCert == "" && o.tlsKey == "":
+		return fmt.Errorf("sts: -listen %s with -allow-remote needs -tls-cert and -tls-key: credentials do not cross a network in clear text", o.addr)
+	}
+	return nil
 }
 
 // startCredentialServer listens on o.addr, which must be a loopback address unless
 // o.allowRemote, and then TLS is required, and serves p at a random path.
 func startCredentialServer(p stscreds.Provider, o listenOptions) (*credentialServer, error) {
-	host, _, err := net.SplitHostPort(o.addr)
-	if err != nil {
-		return nil, fmt.Errorf("sts: -listen %q: %w", o.addr, err)
-	}
-	ip := net.ParseIP(host)
-	loopback := host == "localhost" || ip != nil && ip.IsLoopback()
-	tlsOn := o.tlsCert != "" || o.tlsKey != ""
-	switch {
-	case !loopback && !o.allowRemote:
-		return nil, fmt.Errorf("sts: -listen %s is not a loopback address: any host that reaches it could take the credentials; add -allow-remote (and TLS) to mean it", o.addr)
-	case !loopback && !tlsOn:
-		return nil, fmt.Errorf("sts: -listen %s with -allow-remote needs -tls-cert and -tls-key: credentials do not cross a network in clear text", o.addr)
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	var tlsConfig *tls.Config
-	if tlsOn {
+	if o.tlsCert != "" || o.tlsKey != "" {
 		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
 		if err != nil {
 			return nil, fmt.Errorf("sts: -tls-cert/-tls-key: %w", err)
@@ -162,16 +238,23 @@ func startCredentialServer(p stscreds.Provider, o listenOptions) (*credentialSer
 	}
 	var secret [16]byte
 	rand.Read(secret[:])
-	h := &credentialHandler{provider: p, path: "/" + hex.EncodeToString(secret[:]), host: l.Addr().String(),
+	h := &credentialHandler{provider: p, path: "/" + hex.EncodeToString(secret[:]), hosts: newHostCheck(l.Addr()),
 		log: log.New(o.logTo, "sts credential-server: ", log.LstdFlags)}
 	scheme := "http"
 	if tlsConfig != nil {
 		scheme = "https"
 		l = tls.NewListener(l, tlsConfig)
 	}
-	s := &credentialServer{URL: scheme + "://" + h.host + h.path, l: l,
-		srv: &http.Server{Handler: h, ReadHeaderTimeout: o.readHeaderTimeout, ErrorLog: h.log}}
-	go s.srv.Serve(l)
+	lim := o.limits
+	if lim == (serverLimits{}) {
+		lim = defaultLimits
+	}
+	conns := newConnLimiter(l, lim.maxConns)
+	s := &credentialServer{URL: scheme + "://" + l.Addr().String() + h.path, l: conns,
+		srv: &http.Server{Handler: h, ErrorLog: h.log, ConnState: conns.track,
+			ReadHeaderTimeout: lim.readHeader, ReadTimeout: lim.read, WriteTimeout: lim.write, IdleTimeout: lim.idle,
+			MaxHeaderBytes: lim.maxHeaderBytes}}
+	go s.srv.Serve(conns)
 	return s, nil
 }
 
@@ -180,6 +263,16 @@ func (s *credentialServer) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	s.srv.Shutdown(ctx)
+}
+
+// fetchFirst gets the role's first credentials before anything is served: a role
+// that cannot be assumed fails at once with the STS error, and the first consumer does
+// not wait for STS (Java's library read the URL with a 1 s timeout before 2024-11).
+func fetchFirst(ctx context.Context, p stscreds.Provider, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, err := p.Retrieve(ctx)
+	return err
 }
 
 // serverFlags returns the flag set of a command that serves a role's credentials:
@@ -199,7 +292,6 @@ func registerListen(fs *flag.FlagSet, o *listenOptions) {
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a -listen address other hosts can reach (requires -tls-cert and -tls-key)")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
-	o.readHeaderTimeout = 5 * time.Second
 }
 
 func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -207,8 +299,14 @@ func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.W
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := listen.check(); err != nil {
+		return err
+	}
 	p, err := role.provider()
 	if err != nil {
+		return err
+	}
+	if err := fetchFirst(ctx, p, role.conn.timeout); err != nil {
 		return err
 	}
 	listen.logTo = stderr

@@ -34,7 +34,7 @@ func canaryProvider() stscreds.Provider {
 
 func startServer(t *testing.T, p stscreds.Provider, logs io.Writer) *credentialServer {
 	t.Helper()
-	srv, err := startCredentialServer(p, listenOptions{addr: "127.0.0.1:0", logTo: logs, readHeaderTimeout: time.Second})
+	srv, err := startCredentialServer(p, listenOptions{addr: "127.0.0.1:0", logTo: logs})
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return srv
@@ -74,7 +74,15 @@ func TestCredentialServerRefuses(t *testing.T) {
 		{"another path", "GET", "http://" + u.Host + "/", "", 404},
 		{"a guessed path", "GET", "http://" + u.Host + "/0123456789abcdef0123456789abcdef", "", 404},
 		{"another Host (DNS rebinding)", "GET", srv.URL, "attacker.example:" + u.Port(), 403},
-		{"localhost for 127.0.0.1", "GET", srv.URL, "localhost:" + u.Port(), 403},
+		{"another Host without port", "GET", srv.URL, "attacker.example", 403},
+		{"a rebinding name under localhost", "GET", srv.URL, "localhost.attacker.example:" + u.Port(), 403},
+		{"the listener's IP, another port", "GET", srv.URL, "127.0.0.1:1", 403},
+		{"another loopback IP", "GET", srv.URL, "127.0.0.2:" + u.Port(), 403},
+		{"IPv6 loopback for 127.0.0.1", "GET", srv.URL, "[::1]:" + u.Port(), 403},
+		{"an unclosed bracket", "GET", srv.URL, "[::1", 403},
+		{"the IP without port (Python)", "GET", srv.URL, "127.0.0.1", 200},
+		{"localhost with port", "GET", srv.URL, "localhost:" + u.Port(), 200},
+		{"localhost without port", "GET", srv.URL, "LocalHost", 200},
 		{"POST", "POST", srv.URL, "", 405},
 		{"PUT", "PUT", srv.URL, "", 405},
 	}
