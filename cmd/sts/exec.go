@@ -13,24 +13,68 @@ import (
 	"syscall"
 )
 
+// Where the names below come from (read in August 2026): Go is aliyun/credentials-go
+// v1.4.14 (credentials/providers), Python aliyun/credentials-python
+// (alibabacloud_credentials/utils/auth_util.py), Java aliyun/credentials-java
+// (utils/AuthUtils.java), Node aliyun/credentials-nodejs (@alicloud/credentials 2.4.7),
+// CLI aliyun/aliyun-cli (config/profile.go, config/configuration.go), Terraform
+// aliyun/terraform-provider-alicloud (alicloud/provider.go).
+
+// foreignCredentials are the environment variables through which Alibaba Cloud's
+// tools and libraries find an identity other than the served role: long-term or
+// temporary keys under every spelling they read, roles and OIDC tokens to assume,
+// profiles and files to read, an ECS RAM role to ask the metadata service for. exec
+// removes them all from its child's environment.
+var foreignCredentials = []struct{ name, readers string }{
+	{"ALIBABA_CLOUD_ACCESS_KEY_ID", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABA_CLOUD_SECURITY_TOKEN", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABACLOUD_ACCESS_KEY_ID", "CLI, Terraform"},
+	{"ALIBABACLOUD_ACCESS_KEY_SECRET", "CLI, Terraform"},
+	{"ALIBABACLOUD_SECURITY_TOKEN", "CLI, Terraform"},
+	{"ALICLOUD_ACCESS_KEY_ID", "CLI"},
+	{"ALICLOUD_ACCESS_KEY_SECRET", "CLI"},
+	{"ALICLOUD_SECURITY_TOKEN", "CLI, Terraform"},
+	{"ALICLOUD_ACCESS_KEY", "Terraform"},
+	{"ALICLOUD_SECRET_KEY", "Terraform"},
+	{"ACCESS_KEY_ID", "CLI"},
+	{"ACCESS_KEY_SECRET", "CLI"},
+	{"SECURITY_TOKEN", "CLI"},
+	{"ALIBABA_CLOUD_ROLE_ARN", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABA_CLOUD_ROLE_SESSION_NAME", "Go, Python, Java, Node, Terraform"},
+	{"ALIBABACLOUD_ROLE_ARN", "CLI"},
+	{"ALICLOUD_ASSUME_ROLE_ARN", "Terraform"},
+	{"ALICLOUD_ASSUME_ROLE_SESSION_NAME", "Terraform"},
+	{"ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABA_CLOUD_OIDC_TOKEN_FILE", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABA_CLOUD_OIDC_TOKEN", "Go, Terraform"},
+	{"ALIBABACLOUD_OIDC_PROVIDER_ARN", "CLI"},
+	{"ALIBABACLOUD_OIDC_TOKEN_FILE", "CLI"},
+	{"ALIBABA_CLOUD_PROFILE", "Go, Python, Java, Node, CLI, Terraform"},
+	{"ALIBABACLOUD_PROFILE", "CLI"},
+	{"ALICLOUD_PROFILE", "CLI, Terraform"},
+	{"ALIBABA_CLOUD_CONFIG_FILE", "Go"},
+	{"ALICLOUD_SHARED_CREDENTIALS_FILE", "Terraform"},
+	{"ALIBABA_CLOUD_ECS_METADATA", "Go, Python, Java, Node, Terraform"},
+	{"ALICLOUD_ECS_ROLE_NAME", "Terraform"},
+}
+
 // childEnv returns env for a child that is to take its credentials from uri, and
-// from nowhere else. The credential chains of credentials-go (v1.4.14,
-// providers/default.go) and of the Node.js @alicloud/credentials (2.4.7,
-// src/providers/default.ts) try, in order: environment keys, OIDC (RRSA), the
-// Alibaba Cloud CLI's profile, the shared credentials file, the ECS metadata
-// service, and only then ALIBABA_CLOUD_CREDENTIALS_URI. So the child's environment
-// loses the keys and the OIDC variables (and the legacy ALICLOUD_* key names), the
-// CLI profile and the metadata service are switched off, and the shared credentials
-// file is pointed at an empty one.
+// from nowhere else. The default chains of the credentials libraries (Go, Python,
+// Java, Node) try, in order: environment keys, OIDC (RRSA), the Alibaba Cloud CLI's
+// profile, the shared credentials file, the ECS metadata service, and only then
+// ALIBABA_CLOUD_CREDENTIALS_URI. So the child loses foreignCredentials, the CLI
+// profile and the metadata service are switched off, the shared credentials file is
+// an empty one, and the URL is set under both names that are read for it
+// (ALICLOUD_CREDENTIALS_URI, which Terraform prefers, too).
 func childEnv(env []string, uri string) []string {
-	drop := map[string]bool{
-		"ALIBABA_CLOUD_ACCESS_KEY_ID": true, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": true, "ALIBABA_CLOUD_SECURITY_TOKEN": true,
-		"ALICLOUD_ACCESS_KEY": true, "ALICLOUD_SECRET_KEY": true, "ALICLOUD_SECURITY_TOKEN": true,
-		"ALIBABA_CLOUD_ROLE_ARN": true, "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": true, "ALIBABA_CLOUD_OIDC_TOKEN_FILE": true,
-		"ALIBABA_CLOUD_OIDC_TOKEN": true, "ALIBABA_CLOUD_ROLE_SESSION_NAME": true,
+	drop := make(map[string]bool, len(foreignCredentials))
+	for _, f := range foreignCredentials {
+		drop[f.name] = true
 	}
 	set := [][2]string{
 		{EnvCredentialsURI, uri},
+		{"ALICLOUD_CREDENTIALS_URI", uri},
 		{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"},
 		{"ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"},
 		{"ALIBABA_CLOUD_CREDENTIALS_FILE", os.DevNull},

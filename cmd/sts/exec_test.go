@@ -150,16 +150,87 @@ func TestExecRefusesARoleItCannotAssume(t *testing.T) {
 }
 
 func TestChildEnv(t *testing.T) {
-	env := childEnv([]string{
-		"PATH=/bin", "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI", "ALIBABA_CLOUD_ACCESS_KEY_SECRET=s", "ALIBABA_CLOUD_SECURITY_TOKEN=t",
-		"ALICLOUD_ACCESS_KEY=a", "ALIBABA_CLOUD_OIDC_TOKEN_FILE=/var/run/token", "ALIBABA_CLOUD_ROLE_ARN=acs:ram::1:role/r",
-		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=false", "ALIBABA_CLOUD_REGION_ID=cn-hangzhou",
-	}, "http://127.0.0.1:1/secret")
+	env := []string{"PATH=/bin", "ALIBABA_CLOUD_REGION_ID=cn-hangzhou", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=false",
+		"ALICLOUD_CREDENTIALS_URI=http://elsewhere/", "ALIBABA_CLOUD_CREDENTIALS_FILE=/home/u/.alibabacloud/credentials"}
+	for _, f := range foreignCredentials {
+		env = append(env, f.name+"=canary")
+	}
 	require.ElementsMatch(t, []string{
 		"PATH=/bin", "ALIBABA_CLOUD_REGION_ID=cn-hangzhou",
-		"ALIBABA_CLOUD_CREDENTIALS_URI=http://127.0.0.1:1/secret", "ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true",
-		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true", "ALIBABA_CLOUD_CREDENTIALS_FILE=" + os.DevNull,
-	}, env)
+		"ALIBABA_CLOUD_CREDENTIALS_URI=http://127.0.0.1:1/secret", "ALICLOUD_CREDENTIALS_URI=http://127.0.0.1:1/secret",
+		"ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true", "ALIBABA_CLOUD_CREDENTIALS_FILE=" + os.DevNull,
+	}, childEnv(env, "http://127.0.0.1:1/secret"))
+}
+
+// cliProfile writes an Alibaba Cloud CLI config.json in a fresh HOME whose profile
+// name signs as the fake's user (mode AK), and returns its path.
+func cliProfile(t *testing.T, srv *ststest.Server, name string) string {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	path := filepath.Join(home, ".aliyun", "config.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	config, err := json.Marshal(map[string]any{"current": "default", "profiles": []map[string]string{
+		{"name": "default", "mode": "AK", "access_key_id": "LTAIdefault", "access_key_secret": "default-secret", "region_id": "cn-hangzhou"},
+		{"name": name, "mode": "AK", "access_key_id": srv.User().AccessKeyId, "access_key_secret": srv.User().AccessKeySecret, "region_id": "cn-hangzhou"},
+	}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, config, 0o600))
+	return path
+}
+
+// TestExecChildSeesNoForeignCredentials runs the whoami child under sts exec with
+// every name of foreignCredentials set (sts itself signs with -profile, from a CLI
+// config named by one of them): none reaches the child, which runs as the role.
+func TestExecChildSeesNoForeignCredentials(t *testing.T) {
+	srv := fake(t)
+	config := cliProfile(t, srv, "ops")
+	child := binary(t, "whoami")
+	cmd := exec.Command(binary(t, "sts"), "exec", "-profile", "ops", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-session-name", "env-test", "--", child)
+	cmd.Env = append(withoutKeys(os.Environ()), "STSGO_TEST_ENDPOINT="+srv.URL)
+	for _, f := range foreignCredentials {
+		value := "canary"
+		if f.name == "ALIBABA_CLOUD_CONFIG_FILE" {
+			value = config
+		}
+		cmd.Env = append(cmd.Env, f.name+"="+value)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	got := whoami(t, out)
+	require.Nil(t, got["Error"])
+	require.Equal(t, "acs:ram::1234567890123456:assumed-role/test-role/env-test", got["Arn"])
+	for _, name := range got["EnvNames"].([]any) {
+		for _, f := range foreignCredentials {
+			require.NotEqual(t, f.name, name, "read by %s", f.readers)
+		}
+	}
+}
+
+// TestProfile signs with a named profile of the CLI's config.json: the one that points
+// at the fake's user works, the default one (another identity) is not used, and an
+// unknown name is an error naming it.
+func TestProfile(t *testing.T) {
+	srv := fake(t)
+	cliProfile(t, srv, "ops")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+
+	status, out, errs := runCLI("caller-identity", "-endpoint", srv.URL, "-profile", "ops")
+	require.Equal(t, 0, status, errs)
+	require.Contains(t, out, srv.User().Arn)
+	status, out, errs = runCLI("assume-role", "-endpoint", srv.URL, "-profile", "ops", "-role-arn", srv.Role().Arn)
+	require.Equal(t, 0, status, errs)
+	require.Contains(t, out, `"AccessKeyId": "STS.`)
+
+	status, _, errs = runCLI("caller-identity", "-endpoint", srv.URL) // the current profile: not the fake's user
+	require.Equal(t, 1, status)
+	require.Contains(t, errs, "InvalidAccessKeyId.NotFound")
+	status, _, errs = runCLI("caller-identity", "-endpoint", srv.URL, "-profile", "nope")
+	require.Equal(t, 1, status)
+	require.Contains(t, errs, "nope")
+	require.NotContains(t, errs, srv.User().AccessKeySecret)
 }
 
 // TestExecCannotStart gives sts exec commands a shell could not run either: it exits as

@@ -23,12 +23,15 @@ func main() {
 }
 
 func whoami(out map[string]any) error {
+	var names []string // never the values
 	for _, e := range os.Environ() {
 		name, _, _ := strings.Cut(e, "=")
+		names = append(names, name)
 		if name == "ALIBABA_CLOUD_ACCESS_KEY_ID" || name == "ALIBABA_CLOUD_ACCESS_KEY_SECRET" {
 			out["LongTermKeyInEnv"] = true
 		}
 	}
+	out["EnvNames"] = names
 	chain, err := credentials.NewCredential(nil)
 	if err != nil {
 		return err
