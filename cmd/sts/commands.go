@@ -218,7 +218,7 @@ func (s *session) resolve() error {
 	return nil
 }
 
-func assumeRole(ctx context.Context, args []string, stdout, _ io.Writer) error {
+func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("assume-role")
 	var conn connection
 	var sess session
@@ -228,12 +228,14 @@ func assumeRole(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	format := registerFormat(fs)
 	externalID := fs.String("external-id", "", "external ID the role's trust policy requires")
 	sourceIdentity := fs.String("source-identity", "", "source identity carried into the session")
+	noCache := fs.Bool("no-cache", false, "neither reuse nor keep credentials in the per-user cache (<user cache dir>/stsgo)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
+	givenName := sess.sessionName
 	if err := sess.resolve(); err != nil {
 		return err
 	}
@@ -254,11 +256,11 @@ func assumeRole(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
 	defer cancel()
-	resp, err := client.AssumeRoleWithContext(ctx, req, nil)
+	creds, err := assumeRoleCached(ctx, client, req, givenName, *noCache, stderr)
 	if err != nil {
 		return err
 	}
-	return printCredentials(stdout, *format, resp.Body.Credentials, time.Now())
+	return printCredentials(stdout, *format, creds, time.Now())
 }
 
 func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, _ io.Writer) error {
