@@ -21,7 +21,7 @@ import (
 func fake(t *testing.T) *ststest.Server {
 	srv := ststest.NewServer()
 	t.Cleanup(srv.Close)
-	t.Setenv("HOME", t.TempDir()) // no profile of the machine's
+	t.Setenv("HOME", t.TempDir())  // no profile of the machine's
 	t.Setenv("XDG_CACHE_HOME", "") // the credential cache under that HOME
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", srv.User().AccessKeyId)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", srv.User().AccessKeySecret)
