@@ -15,6 +15,7 @@ require (
 	github.com/tjfoc/gmsm v1.4.1
 	go.uber.org/goleak v1.3.0
 	golang.org/x/net v0.50.0
+	golang.org/x/sys v0.41.0
 	golang.org/x/time v0.15.0
 )
 
@@ -30,7 +31,6 @@ require (
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/text v0.34.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )

@@ -116,7 +116,11 @@ func startError(name string, err error) error {
 	return &exitError{126, fmt.Errorf("sts exec: %w", err)}
 }
 
-// forwarded are the signals exec passes on to its child.
+// forwarded are the signals exec passes on to its child. Those a terminal sends
+// (Ctrl-C, Ctrl-\) reach the child once: when sts holds the terminal, the child runs
+// in a process group of its own that is the terminal's foreground group, so the
+// terminal signals the child alone, and sts, in the background, passes on only what
+// is sent to it (see foreground).
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -150,6 +154,8 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	child := exec.Command(command[0], command[1:]...)
 	child.Env = childEnv(os.Environ(), srv.URL)
 	child.Stdin, child.Stdout, child.Stderr = os.Stdin, stdout, stderr
+	term := foreground(child)
+	defer term.restore()
 	signals := make(chan os.Signal, 8)
 	signal.Notify(signals, forwarded...)
 	defer signal.Stop(signals)
@@ -157,7 +163,7 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return startError(command[0], err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- child.Wait() }()
+	go func() { done <- term.wait(child) }()
 	for {
 		select {
 		case s := <-signals:

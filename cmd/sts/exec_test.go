@@ -29,7 +29,7 @@ var binaries = sync.OnceValues(func() (dir string, err error) {
 	if err != nil {
 		return "", err
 	}
-	for name, pkg := range map[string]string{"sts": ".", "whoami": "./testdata/whoami"} {
+	for name, pkg := range map[string]string{"sts": ".", "whoami": "./testdata/whoami", "sigcount": "./testdata/sigcount"} {
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
 		build.Env = startEnv
 		out, err := build.CombinedOutput()

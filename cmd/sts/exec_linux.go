@@ -1,0 +1,94 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// terminal is the controlling terminal that sts held in the foreground when it started
+// its child, or none.
+//
+// A terminal sends SIGINT (Ctrl-C) and SIGQUIT (Ctrl-\) to every process of its
+// foreground process group. Were the child in sts's group, it would get each twice:
+// from the terminal, and from sts passing on its own copy; and sts cannot tell a
+// signal from the terminal from one sent to it alone (kill -INT <sts pid>), which it
+// must pass on. So, as sudo and shells do, the child runs in a process group of its
+// own made the terminal's foreground group: the terminal signals the child alone, and
+// whatever reaches sts was sent to sts and is passed on once. Job control follows:
+// when the child stops (Ctrl-Z), sts takes the terminal back and stops itself, so the
+// shell sees the job stop; when continued, it gives the terminal back (if the shell
+// gave it the foreground) and continues the child.
+type terminal struct {
+	tty *os.File // nil: no terminal held; the child stays in sts's group
+}
+
+// cldStopped is siginfo's si_code for a child that stopped (CLD_STOPPED).
+const cldStopped = 5
+
+// foreground sets child up to run as the terminal's foreground process group, when
+// sts has a controlling terminal and is in its foreground group.
+func foreground(child *exec.Cmd) *terminal {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return &terminal{} // no controlling terminal
+	}
+	if pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP); err != nil || pgrp != syscall.Getpgrp() {
+		tty.Close() // in the background: the terminal signals neither sts nor the child
+		return &terminal{}
+	}
+	// Go's fork places the child's new group in the foreground before it unblocks
+	// signals, so the child gets no SIGTTOU for it.
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Foreground: true, Ctty: int(tty.Fd())}
+	return &terminal{tty: tty}
+}
+
+// wait waits for child to exit, following its stops as the type says.
+func (t *terminal) wait(child *exec.Cmd) error {
+	if t.tty == nil {
+		return child.Wait()
+	}
+	pid := child.Process.Pid
+	for {
+		var info unix.Siginfo // WNOWAIT: the exit is left for child.Wait to collect
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WSTOPPED|unix.WNOWAIT, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || info.Code != cldStopped {
+			return child.Wait()
+		}
+		t.setForeground(syscall.Getpgrp())
+		syscall.Kill(syscall.Getpid(), syscall.SIGSTOP) // returns when the shell continues sts
+		if t.holds() {
+			t.setForeground(pid)
+		}
+		syscall.Kill(-pid, syscall.SIGCONT)
+	}
+}
+
+// holds reports whether sts's group is the terminal's foreground group.
+func (t *terminal) holds() bool {
+	pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP)
+	return err == nil && pgrp == syscall.Getpgrp()
+}
+
+// setForeground makes pgrp the terminal's foreground group. sts may be in the
+// background when it does; the kernel allows that only with SIGTTOU ignored.
+func (t *terminal) setForeground(pgrp int) {
+	signal.Ignore(syscall.SIGTTOU)
+	defer signal.Reset(syscall.SIGTTOU)
+	unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp)
+}
+
+// restore gives the terminal back to sts's group, after the child.
+func (t *terminal) restore() {
+	if t.tty == nil {
+		return
+	}
+	t.setForeground(syscall.Getpgrp())
+	t.tty.Close()
+}

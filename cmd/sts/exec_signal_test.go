@@ -1,0 +1,148 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal pair, as a terminal emulator does.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	require.NoError(t, err)
+	require.NoError(t, control(master, func(fd int) error { return unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0) }))
+	var n int
+	require.NoError(t, control(master, func(fd int) (err error) { n, err = unix.IoctlGetInt(fd, unix.TIOCGPTN); return err }))
+	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	require.NoError(t, err)
+	return master, slave
+}
+
+// control runs f on f's descriptor without making it blocking (as Fd would), so that
+// reads of the master keep their deadlines.
+func control(file *os.File, f func(fd int) error) error {
+	rc, err := file.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
+		return err
+	}
+	return ferr
+}
+
+// foregroundGroup is the terminal's foreground process group, read from its master.
+func foregroundGroup(t *testing.T, master *os.File) int {
+	var pgrp int
+	require.NoError(t, control(master, func(fd int) (err error) { pgrp, err = unix.IoctlGetInt(fd, unix.TIOCGPGRP); return err }))
+	return pgrp
+}
+
+// screen is what the terminal shows, read for a moment: for failure messages.
+func screen(master *os.File) string {
+	master.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	b := make([]byte, 64<<10)
+	n, _ := master.Read(b)
+	return string(b[:max(n, 0)])
+}
+
+// processState is the state letter of pid in /proc (R, S, T for stopped, ...).
+func processState(t *testing.T, pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(t, err)
+	fields := strings.Fields(string(b)[strings.LastIndexByte(string(b), ')')+1:])
+	return fields[0]
+}
+
+// logged is what sigcount wrote to log: the signals it received, in order.
+func logged(log string) []string {
+	b, _ := os.ReadFile(log)
+	return strings.Fields(strings.ReplaceAll(string(b), "user defined signal ", "usr"))
+}
+
+// TestExecSignalsReachTheChildOnce runs sts exec as the session leader of a real
+// pseudo-terminal, as a shell's foreground job is, with a child that logs every signal
+// it receives. Ctrl-C and Ctrl-\ typed at the terminal reach the child once; signals
+// sent to sts's pid alone are passed on once; Ctrl-Z stops the child and sts, and
+// continuing sts continues the child.
+func TestExecSignalsReachTheChildOnce(t *testing.T) {
+	srv := fake(t)
+	otherIdentities(t)
+	sts, sigcount := binary(t, "sts"), binary(t, "sigcount")
+
+	tests := []struct {
+		name string
+		act  func(t *testing.T, master *os.File, stsPid, childPid int, log string)
+		want []string
+	}{
+		{"Ctrl-C", func(t *testing.T, m *os.File, _, _ int, _ string) { m.Write([]byte{3}) }, []string{"interrupt"}},
+		{"Ctrl-backslash", func(t *testing.T, m *os.File, _, _ int, _ string) { m.Write([]byte{0x1c}) }, []string{"quit"}},
+		{"kill sts", func(t *testing.T, _ *os.File, stsPid, _ int, log string) {
+			for i, s := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+				require.NoError(t, syscall.Kill(stsPid, s))
+				require.Eventually(t, func() bool { return len(logged(log)) == i+1 }, 20*time.Second, 5*time.Millisecond,
+					"%s: %q", s, logged(log))
+			}
+		}, []string{"interrupt", "terminated", "hangup", "quit"}},
+		{"Ctrl-Z, then continue", func(t *testing.T, m *os.File, stsPid, childPid int, _ string) {
+			m.Write([]byte{0x1a})
+			require.Eventually(t, func() bool { return processState(t, childPid) == "T" && processState(t, stsPid) == "T" },
+				10*time.Second, 5*time.Millisecond, "the child and sts stop, so that the shell sees the job stop")
+			require.NoError(t, syscall.Kill(stsPid, syscall.SIGCONT)) // fg
+			require.Eventually(t, func() bool { return processState(t, childPid) != "T" }, 10*time.Second, 5*time.Millisecond)
+			require.Equal(t, childPid, foregroundGroup(t, m), "the child has the terminal again")
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openPTY(t) // what the terminal echoes (a few bytes) is left unread
+			defer master.Close()
+			defer slave.Close()
+
+			log := filepath.Join(t.TempDir(), "signals")
+			cmd := exec.Command(sts, "exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "--", sigcount, log)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+			require.NoError(t, cmd.Start())
+			exited := make(chan struct{})
+			var waitErr error
+			go func() { waitErr = cmd.Wait(); close(exited) }()
+			defer func() {
+				cmd.Process.Kill()
+				<-exited
+			}()
+			require.Eventually(t, func() bool { _, err := os.Stat(log + ".ready"); return err == nil }, 20*time.Second, 5*time.Millisecond,
+				"sts exec did not start the child: %s", screen(master))
+			childPid := foregroundGroup(t, master)
+			require.NotEqual(t, cmd.Process.Pid, childPid, "the child's group has the terminal")
+
+			tc.act(t, master, cmd.Process.Pid, childPid, log)
+			require.Eventually(t, func() bool { return len(logged(log)) >= len(tc.want) }, 20*time.Second, 5*time.Millisecond)
+			// sts passes signals on in order: once USR1 is logged, any second copy
+			// of what came before would be too.
+			require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGUSR1))
+			var got []string
+			require.Eventually(t, func() bool {
+				got = logged(log)
+				return len(got) > 0 && got[len(got)-1] == "usr1"
+			}, 20*time.Second, 5*time.Millisecond, "%q", logged(log))
+			require.Equal(t, append(append([]string(nil), tc.want...), "usr1"), got)
+
+			require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGUSR2)) // the child exits 0
+			<-exited
+			require.NoError(t, waitErr, screen(master))
+		})
+	}
+}
