@@ -83,27 +83,36 @@ func TestExecRunsTheChildAsTheRole(t *testing.T) {
 	child := binary(t, "whoami")
 
 	cmd := exec.Command(binary(t, "sts"), "exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-session-name", "exec-test", "--", child)
+	got := runAsRole(t, srv, cmd, "exec-test")
+	require.Equal(t, "AssumedRoleUser", got["IdentityType"])
+	require.Nil(t, got["LongTermKeyInEnv"])
+	require.Contains(t, got["Provider"], "credential_uri")
+
+	// Without sts exec's changes to the environment, the same child with the same
+	// URL would have run as the CLI profile's identity.
+	bare := exec.Command(child)
+	bare.Env = append(withoutKeys(os.Environ()), EnvCredentialsURI+"=http://127.0.0.1:1/unused")
+	out, err := bare.Output()
+	require.NoError(t, err)
+	got = whoami(t, out)
+	require.Contains(t, got["Provider"], "cli_profile", "the profile comes before the URL in the chain")
+	require.Contains(t, got["Error"], "InvalidAccessKeyId.NotFound")
+}
+
+// runAsRole runs cmd, sts exec of the whoami child, and returns the child's report,
+// having checked that the child ran as the fake's role under session and that sts
+// printed no secret.
+func runAsRole(t *testing.T, srv *ststest.Server, cmd *exec.Cmd, session string) map[string]any {
+	t.Helper()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	require.NoError(t, err, stderr.String())
 	got := whoami(t, out)
 	require.Nil(t, got["Error"])
-	require.Equal(t, "AssumedRoleUser", got["IdentityType"])
-	require.Equal(t, "acs:ram::1234567890123456:assumed-role/test-role/exec-test", got["Arn"])
-	require.Nil(t, got["LongTermKeyInEnv"])
-	require.Contains(t, got["Provider"], "credential_uri")
+	require.Equal(t, "acs:ram::1234567890123456:assumed-role/test-role/"+session, got["Arn"])
 	require.NotContains(t, stderr.String(), srv.User().AccessKeySecret)
-
-	// Without sts exec's changes to the environment, the same child with the same
-	// URL would have run as the CLI profile's identity.
-	bare := exec.Command(child)
-	bare.Env = append(withoutKeys(os.Environ()), EnvCredentialsURI+"=http://127.0.0.1:1/unused")
-	out, err = bare.Output()
-	require.NoError(t, err)
-	got = whoami(t, out)
-	require.Contains(t, got["Provider"], "cli_profile", "the profile comes before the URL in the chain")
-	require.Contains(t, got["Error"], "InvalidAccessKeyId.NotFound")
+	return got
 }
 
 func withoutKeys(env []string) []string {
@@ -194,13 +203,7 @@ func TestExecChildSeesNoForeignCredentials(t *testing.T) {
 		}
 		cmd.Env = append(cmd.Env, f.name+"="+value)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, stderr.String())
-	got := whoami(t, out)
-	require.Nil(t, got["Error"])
-	require.Equal(t, "acs:ram::1234567890123456:assumed-role/test-role/env-test", got["Arn"])
+	got := runAsRole(t, srv, cmd, "env-test")
 	for _, name := range got["EnvNames"].([]any) {
 		for _, f := range foreignCredentials {
 			require.NotEqual(t, f.name, name, "read by %s", f.readers)
