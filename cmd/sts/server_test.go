@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +183,32 @@ func (u *providersURL) get() (*providers.Credentials, error) {
 		return nil, err
 	}
 	return p.GetCredentials()
+}
+
+// hostForm splits a Host into a name, in brackets or not, and an optional port 8080
+// (or an empty one).
+var hostForm = regexp.MustCompile(`^\[?(.*?)\]?(:(8080)?)?$`)
+
+// FuzzHostCheck: whatever the Host header, it is accepted only when it names the
+// listener's IP address or localhost, with the listener's port or none.
+func FuzzHostCheck(f *testing.F) {
+	for _, h := range []string{"127.0.0.1", "127.0.0.1:8080", "localhost", "LOCALHOST:8080", "[::1]", "::1", "[::1]:8080",
+		"evil.example:8080", "127.0.0.1:80", "[127.0.0.1]", "127.0.0.1:8080:8080", "", ":8080", "[::1"} {
+		f.Add(h)
+	}
+	checks := []hostCheck{
+		newHostCheck(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}),
+		newHostCheck(&net.TCPAddr{IP: net.IPv6loopback, Port: 8080}),
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		for _, c := range checks {
+			if !c.allows(host) {
+				continue
+			}
+			m := hostForm.FindStringSubmatch(host)
+			if m == nil || !c.names[strings.ToLower(m[1])] {
+				t.Fatalf("%q accepted for %v", host, c.names)
+			}
+		}
+	})
 }
