@@ -23,12 +23,16 @@ import (
 // empty module cache (minutes of downloads and compiling on every run).
 var startEnv = os.Environ()
 
+// builtBinaries is the directory binaries built, for TestMain to remove.
+var builtBinaries string
+
 // binaries builds the sts command and the whoami child once per test run.
 var binaries = sync.OnceValues(func() (dir string, err error) {
 	dir, err = os.MkdirTemp("", "sts-exec-test-")
 	if err != nil {
 		return "", err
 	}
+	builtBinaries = dir
 	for name, pkg := range map[string]string{"sts": ".", "whoami": "./testdata/whoami", "sigcount": "./testdata/sigcount"} {
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
 		build.Env = startEnv
