@@ -39,14 +39,14 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 			continue // not an attempt of the retry policy's: the request has changed
 		}
 		if attempt >= s.attempts || !IsRetryable(err) || ctx.Err() != nil {
-			return nil, err
+			return nil, withAttempts(err, sent)
 		}
 		var retryAfter time.Duration
 		if se != nil {
 			retryAfter = se.RetryAfter
 		}
 		if !sleep(ctx, s.backoff.delay(attempt, retryAfter)) {
-			return nil, fmt.Errorf("sts: %s: %w while waiting to retry; attempt %d: %w", op.action, ctx.Err(), attempt, err)
+			return nil, fmt.Errorf("sts: %s: %w while waiting to retry after %s; the last: %w", op.action, callerEnded(ctx), attemptsText(sent), err)
 		}
 		attempt++
 	}
@@ -119,6 +119,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	if c.logger != nil {
 		start = time.Now()
 	}
+	caller := ctx
 	if s.readTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.readTimeout)
@@ -126,7 +127,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	}
 	resp, err := c.roundTrip(c.newRequest(ctx, op, params, s, cred))
 	if err != nil {
-		err = transportError(op, c.endpoint, scrubber{cred, params}.error(err))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, err)))
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
 		return nil, err
 	}
@@ -141,7 +142,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrubber{cred, params}.field(requestID),
 			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes), final: true}
 	case err != nil:
-		err = transportError(op, c.endpoint, scrubber{cred, params}.error(err))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, err)))
 	default:
 		out, err = decode[B](op, resp, buf.Bytes(), requestID, scrubber{cred, params})
 	}

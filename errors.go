@@ -148,16 +148,47 @@ func IsRetryable(err error) bool {
 // endpoint: no connection, a reset, a timeout of one attempt, a body cut short. It
 // wraps the cause, which errors.Is and errors.As find. Its text never carries the
 // request's query.
+//
+// When the attempt's read timeout or the caller's context ended it, the cause says
+// which ("read timeout 10s exceeded", "context deadline exceeded (the caller's
+// deadline)") and is still context.DeadlineExceeded (or context.Canceled) for
+// errors.Is.
 type TransportError struct {
 	Action   string
 	Endpoint string
 	Err      error
+	// Attempts is how many times the call sent its request, retries included; zero
+	// for the error of one attempt that the call went on to retry.
+	Attempts int
 }
 
-// Error returns "sts: <Action> <Endpoint>: <cause>".
+// Error returns "sts: <Action> <Endpoint>: <cause>", followed by " after <n>
+// attempts" when Attempts is set.
 func (e *TransportError) Error() string {
-	return "sts: " + e.Action + " " + e.Endpoint + ": " + e.Err.Error()
+	s := "sts: " + e.Action + " " + e.Endpoint + ": " + e.Err.Error()
+	if e.Attempts > 0 {
+		s += " after " + attemptsText(e.Attempts)
+	}
+	return s
 }
+
+// attemptsText returns "1 attempt" or "<n> attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
+}
+
+// endedError says which deadline or cancellation ended an attempt; errors.Is finds
+// the context's error in it.
+type endedError struct {
+	what string // "read timeout 10s exceeded", "context canceled", ...
+	err  error  // context.DeadlineExceeded or context.Canceled
+}
+
+func (e *endedError) Error() string { return e.what }
+func (e *endedError) Unwrap() error { return e.err }
 
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *TransportError) Unwrap() error { return e.Err }

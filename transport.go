@@ -146,6 +146,38 @@ func transportError(op operation, endpoint string, err error) error {
 	return &TransportError{Action: op.action, Endpoint: endpoint, Err: err}
 }
 
+// ended names what ended an attempt whose context is done: the caller's context, or
+// the attempt's read timeout. Any other error is returned as it is.
+func ended(caller, attempt context.Context, readTimeout time.Duration, err error) error {
+	switch {
+	case caller.Err() != nil:
+		return callerEnded(caller)
+	case attempt.Err() != nil:
+		return &endedError{what: "read timeout " + readTimeout.String() + " exceeded", err: context.DeadlineExceeded}
+	}
+	return err
+}
+
+// callerEnded is the error of the caller's ended context, saying that the deadline
+// was the caller's.
+func callerEnded(ctx context.Context) error {
+	err := ctx.Err()
+	what := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) {
+		what += " (the caller's deadline)"
+	}
+	return &endedError{what: what, err: err}
+}
+
+// withAttempts records in a call's final TransportError how many requests it sent.
+func withAttempts(err error, sent int) error {
+	var te *TransportError
+	if errors.As(err, &te) {
+		te.Attempts = sent
+	}
+	return err
+}
+
 var errBodyTooLarge = errors.New("response body too large")
 
 var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
