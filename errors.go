@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/stsgo/sts/internal/protocol"
 )
 
 // ServiceError is an error answer to a request that reached STS, or something in front
@@ -202,6 +204,10 @@ type ValidationError struct {
 	Field string
 	// Rule says what the field must be.
 	Rule string
+
+	// code is the service's error code for the same input; empty for a field the
+	// service never sees (Config, RuntimeOptions).
+	code string
 }
 
 // Error returns "sts: invalid <Field>: <Rule>".
@@ -220,30 +226,62 @@ func (e *ServiceError) As(target any) bool {
 	if !ok {
 		return false
 	}
-	body := map[string]any{}
-	for k, v := range map[string]string{"Code": e.Code, "Message": e.Message, "RequestId": e.RequestId, "HostId": e.HostId, "Recommend": e.Recommend} {
-		if v != "" {
-			body[k] = v
-		}
+	var detail map[string]any
+	if d := e.AccessDeniedDetail; d != nil {
+		detail = nonEmpty(map[string]string{"AuthAction": d.AuthAction, "AuthPrincipalType": d.AuthPrincipalType,
+			"AuthPrincipalOwnerId": d.AuthPrincipalOwnerId, "AuthPrincipalDisplayName": d.AuthPrincipalDisplayName,
+			"PolicyType": d.PolicyType, "NoPermissionType": d.NoPermissionType, "EncodedDiagnosticMessage": d.EncodedDiagnosticMessage})
 	}
+	*p = sdkError(e.StatusCode, e.Code, e.Message, e.RequestId, e.HostId, e.Recommend, detail)
+	return true
+}
+
+// As lets errors.As fill a *tea.SDKError from e with what the service answers the
+// same bad input, so that code written against the official client, which sends the
+// request and gets the service's error, keeps working: StatusCode 400, Code
+// MissingParameter for a required field left out (Message `The input parameter
+// "RoleArn" that is mandatory for processing this request is not supplied.`), else
+// InvalidParameter.<name> (Message "The parameter <name> is wrongly formed."), or
+// InvalidParameter.PolicySize or InvalidParameter.PolicyGrammar for a Policy too long
+// or empty; the request ID is empty, since nothing was sent. Of several broken fields,
+// errors.As finds the one the service reports first. It fills nothing for a
+// ValidationError of a Config or RuntimeOptions field, or of a nil request, which the
+// official client does not send either.
+func (e *ValidationError) As(target any) bool {
+	p, ok := target.(**tea.SDKError)
+	if !ok || e.code == "" {
+		return false
+	}
+	_, name, _ := strings.Cut(e.Field, ".")
+	*p = sdkError(400, e.code, protocol.ParameterMessage(e.code, name), "", "", "", nil)
+	return true
+}
+
+// sdkError builds the *tea.SDKError the official client returns for an error answer
+// with these fields; empty ones are left out of Data, as the service leaves them out
+// of its body.
+func sdkError(status int, code, message, requestID, hostID, recommend string, detail map[string]any) *tea.SDKError {
+	body := nonEmpty(map[string]string{"Code": code, "Message": message, "RequestId": requestID, "HostId": hostID, "Recommend": recommend})
 	fields := map[string]any{
-		"code":       e.Code,
-		"statusCode": e.StatusCode,
-		"message":    "code: " + strconv.Itoa(e.StatusCode) + ", " + e.Message + " request id: " + e.RequestId,
+		"code":       code,
+		"statusCode": status,
+		"message":    "code: " + strconv.Itoa(status) + ", " + message + " request id: " + requestID,
 		"data":       body,
 	}
-	if d := e.AccessDeniedDetail; d != nil {
-		detail := map[string]any{}
-		for k, v := range map[string]string{"AuthAction": d.AuthAction, "AuthPrincipalType": d.AuthPrincipalType,
-			"AuthPrincipalOwnerId": d.AuthPrincipalOwnerId, "AuthPrincipalDisplayName": d.AuthPrincipalDisplayName,
-			"PolicyType": d.PolicyType, "NoPermissionType": d.NoPermissionType, "EncodedDiagnosticMessage": d.EncodedDiagnosticMessage} {
-			if v != "" {
-				detail[k] = v
-			}
-		}
+	if detail != nil {
 		body["AccessDeniedDetail"] = detail
 		fields["accessDeniedDetail"] = detail
 	}
-	*p = tea.NewSDKError(fields)
-	return true
+	return tea.NewSDKError(fields)
+}
+
+// nonEmpty returns the fields of m that are not empty.
+func nonEmpty(m map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -298,6 +298,7 @@ func TestDeadlineDuringBackoff(t *testing.T) {
 	require.True(t, errors.As(err, &se))
 	require.Equal(t, "Throttling.User", se.Code)
 	require.EqualValues(t, 1, rs.calls.Load())
+	require.EqualError(t, err, "sts: GetCallerIdentity: context deadline exceeded (the caller's deadline) while waiting to retry after 1 attempt; the last: "+se.Error())
 }
 
 func stringPtr(s string) *string { return &s }
@@ -321,6 +322,62 @@ func TestSDKErrorForMigratedCode(t *testing.T) {
 	require.Equal(t, "ImplicitDeny", data["AccessDeniedDetail"].(map[string]any)["NoPermissionType"])
 	var se *sts.ServiceError
 	require.True(t, errors.As(err, &se), "the error is still a *ServiceError")
+}
+
+// TestValidationErrorAsSDKError reads a *ValidationError as code written for the
+// official client does: it gets what the service answers the same input (interop/
+// compares it with the official client's error from the fake), the broken field the
+// service reports first when there are several, and nothing for errors the official
+// client would not have sent to the service either.
+func TestValidationErrorAsSDKError(t *testing.T) {
+	ok := func() *sts.AssumeRoleRequest {
+		return new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("alice")
+	}
+	var nilReq *sts.AssumeRoleRequest
+	tests := []struct {
+		name          string
+		err           error
+		code, message string // code "": errors.As finds no *tea.SDKError
+	}{
+		{"missing", new(sts.AssumeRoleRequest).SetRoleSessionName("alice").Validate(),
+			"MissingParameter", `The input parameter "RoleArn" that is mandatory for processing this request is not supplied.`},
+		{"wrongly formed", ok().SetRoleSessionName("a b").Validate(),
+			"InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed."},
+		{"policy too long", ok().SetPolicy(strings.Repeat("x", 2049)).Validate(),
+			"InvalidParameter.PolicySize", "The size of Policy must be smaller than 2048 bytes."},
+		{"policy empty", ok().SetPolicy("").Validate(),
+			"InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."},
+		{"several: the service's first", new(sts.AssumeRoleRequest).SetExternalId("a").SetDurationSeconds(1).Validate(),
+			"InvalidParameter.DurationSeconds", "The parameter DurationSeconds is wrongly formed."},
+		{"OIDC", new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(testRole).SetOIDCToken("token").Validate(),
+			"MissingParameter", `The input parameter "OIDCProviderArn" that is mandatory for processing this request is not supplied.`},
+		{"nil request", nilReq.Validate(), "", ""},
+		{"config", func() error { _, err := sts.NewClient(&sts.Config{Protocol: dara.String("FTP")}); return err }(), "", ""},
+		{"runtime options", func() error {
+			_, err := newTestClient(t, &sts.Config{AccessKeyId: dara.String(testKeyID), AccessKeySecret: dara.String(testSecret)}).
+				GetCallerIdentityWithOptions(new(sts.RuntimeOptions).SetMaxAttempts(0))
+			return err
+		}(), "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var ve *sts.ValidationError
+			require.ErrorAs(t, tc.err, &ve)
+			var sdkErr *tea.SDKError
+			if tc.code == "" {
+				require.False(t, errors.As(tc.err, &sdkErr), "%v", tc.err)
+				return
+			}
+			require.True(t, errors.As(tc.err, &sdkErr))
+			require.Equal(t, tc.code, tea.StringValue(sdkErr.Code))
+			require.Equal(t, 400, tea.IntValue(sdkErr.StatusCode))
+			require.Equal(t, "code: 400, "+tc.message+" request id: ", tea.StringValue(sdkErr.Message))
+			var data map[string]any
+			require.NoError(t, json.Unmarshal([]byte(tea.StringValue(sdkErr.Data)), &data))
+			require.Equal(t, map[string]any{"Code": tc.code, "Message": tc.message}, data)
+			require.Equal(t, "sts: invalid "+ve.Field+": "+ve.Rule, ve.Error(), "the ValidationError's own text is unchanged")
+		})
+	}
 }
 
 // TestResponseValidate checks the official models' Validate methods: a response the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -102,23 +101,6 @@ func TestErrorsNameWhatEndedTheCall(t *testing.T) {
 		require.EqualError(t, err, "sts: AssumeRole "+addr+": context canceled after 1 attempt")
 		require.ErrorIs(t, err, context.Canceled)
 		require.NotErrorIs(t, err, context.DeadlineExceeded)
-	})
-
-	t.Run("the caller's deadline, waiting to retry", func(t *testing.T) {
-		addr := newHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("X-Acs-Retry-After", "3600000") // an hour
-			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte(`{"Code":"ServiceUnavailable","Message":"busy","RequestId":"r-1"}`))
-		})
-		client := newTestClient(t, silentConfig(addr))
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_, err := client.AssumeRoleWithContext(ctx, assume, nil)
-		require.ErrorIs(t, err, context.DeadlineExceeded)
-		var se *sts.ServiceError
-		require.ErrorAs(t, err, &se, "the last answer is kept")
-		require.Equal(t, "ServiceUnavailable", se.Code)
-		require.EqualError(t, err, "sts: AssumeRole: context deadline exceeded (the caller's deadline) while waiting to retry after 1 attempt; the last: "+se.Error())
 	})
 
 	t.Run("a refused connection counts its attempts", func(t *testing.T) {

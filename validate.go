@@ -22,6 +22,9 @@ const (
 type rule struct {
 	desc string
 	ok   func(string) bool
+	// code is the service's error code for a value that breaks the rule; nil means
+	// InvalidParameter.<name>.
+	code func(string) string
 }
 
 func lengthIn(s string, lo, hi int) bool {
@@ -68,6 +71,12 @@ var (
 	policyRule = rule{
 		desc: "must be 1 to " + strconv.Itoa(protocol.MaxPolicyLength) + " characters",
 		ok:   func(s string) bool { return lengthIn(s, 1, protocol.MaxPolicyLength) },
+		code: func(s string) string { // the service checks a policy's size, then its JSON
+			if s != "" {
+				return protocol.CodePolicySize
+			}
+			return protocol.CodePolicyGrammar
+		},
 	}
 	externalIDRule = rule{
 		desc: "must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -",
@@ -92,7 +101,9 @@ var (
 )
 
 // checker collects every broken rule of one request, so that a caller sees them all
-// at once.
+// at once. The Validate methods check the fields in the order the service does, so
+// that the first ValidationError (which errors.As finds) is the one the service would
+// have answered.
 type checker struct {
 	model string
 	errs  []error
@@ -101,15 +112,20 @@ type checker struct {
 func (c *checker) str(field string, v *string, required bool, r rule) {
 	switch {
 	case v == nil && required:
-		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: "is required"})
+		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: "is required", code: protocol.CodeMissingParameter})
 	case v != nil && !r.ok(*v):
-		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: r.desc})
+		code := protocol.InvalidParameterCode(field)
+		if r.code != nil {
+			code = r.code(*v)
+		}
+		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: r.desc, code: code})
 	}
 }
 
 func (c *checker) duration(v *int64) {
 	if v != nil && (*v < MinDurationSeconds || *v > MaxDurationSeconds) {
-		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: fmt.Sprintf("must be %d to %d seconds", MinDurationSeconds, MaxDurationSeconds)})
+		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: fmt.Sprintf("must be %d to %d seconds", MinDurationSeconds, MaxDurationSeconds),
+			code: protocol.InvalidParameterCode("DurationSeconds")})
 	}
 }
 
@@ -126,11 +142,11 @@ func (s *AssumeRoleRequest) Validate() error {
 		return nilRequest("AssumeRoleRequest")
 	}
 	c := checker{model: "AssumeRoleRequest"}
-	c.duration(s.DurationSeconds)
-	c.str("ExternalId", s.ExternalId, false, externalIDRule)
 	c.str("Policy", s.Policy, false, policyRule)
+	c.duration(s.DurationSeconds)
 	c.str("RoleArn", s.RoleArn, true, roleArnRule)
 	c.str("RoleSessionName", s.RoleSessionName, true, sessionNameRule)
+	c.str("ExternalId", s.ExternalId, false, externalIDRule)
 	c.str("SourceIdentity", s.SourceIdentity, false, sourceIdentityRule)
 	return c.err()
 }
@@ -142,11 +158,11 @@ func (s *AssumeRoleWithSAMLRequest) Validate() error {
 		return nilRequest("AssumeRoleWithSAMLRequest")
 	}
 	c := checker{model: "AssumeRoleWithSAMLRequest"}
-	c.duration(s.DurationSeconds)
 	c.str("Policy", s.Policy, false, policyRule)
+	c.duration(s.DurationSeconds)
+	c.str("SAMLProviderArn", s.SAMLProviderArn, true, samlProviderArnRule)
 	c.str("RoleArn", s.RoleArn, true, roleArnRule)
 	c.str("SAMLAssertion", s.SAMLAssertion, true, samlAssertionRule)
-	c.str("SAMLProviderArn", s.SAMLProviderArn, true, samlProviderArnRule)
 	return c.err()
 }
 
@@ -157,11 +173,11 @@ func (s *AssumeRoleWithOIDCRequest) Validate() error {
 		return nilRequest("AssumeRoleWithOIDCRequest")
 	}
 	c := checker{model: "AssumeRoleWithOIDCRequest"}
+	c.str("Policy", s.Policy, false, policyRule)
 	c.duration(s.DurationSeconds)
 	c.str("OIDCProviderArn", s.OIDCProviderArn, true, oidcProviderArnRule)
-	c.str("OIDCToken", s.OIDCToken, true, oidcTokenRule)
-	c.str("Policy", s.Policy, false, policyRule)
 	c.str("RoleArn", s.RoleArn, true, roleArnRule)
+	c.str("OIDCToken", s.OIDCToken, true, oidcTokenRule)
 	c.str("RoleSessionName", s.RoleSessionName, false, sessionNameRule)
 	return c.err()
 }

@@ -44,10 +44,10 @@ func checkPolicy(p params) *apiError {
 		return nil
 	}
 	if utf8.RuneCountInString(policy) > protocol.MaxPolicyLength {
-		return badRequest("InvalidParameter.PolicySize", fmt.Sprintf("The size of Policy must be smaller than %d bytes.", protocol.MaxPolicyLength))
+		return badRequest(protocol.CodePolicySize, protocol.ParameterMessage(protocol.CodePolicySize, "Policy"))
 	}
 	if policyGrammarError(policy) != nil {
-		return badRequest("InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check.")
+		return badRequest(protocol.CodePolicyGrammar, protocol.ParameterMessage(protocol.CodePolicyGrammar, "Policy"))
 	}
 	return nil
 }

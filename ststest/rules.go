@@ -104,7 +104,8 @@ func checkActionParams(action string, p params) *apiError {
 	}
 	name := broken[0]
 	if _, present := p[name]; !present {
-		return badRequest("MissingParameter", "The input parameter "+name+" that is mandatory for processing this request is not supplied.")
+		return badRequest(protocol.CodeMissingParameter, protocol.ParameterMessage(protocol.CodeMissingParameter, name))
 	}
-	return badRequest("InvalidParameter."+name, "The parameter "+name+" is invalid.")
+	code := protocol.InvalidParameterCode(name)
+	return badRequest(code, protocol.ParameterMessage(code, name))
 }

@@ -4,6 +4,8 @@
 // each have their own, and a test holds them to each other.
 package protocol
 
+import "strconv"
+
 const (
 	// APIVersion is the version every request names.
 	APIVersion = "2015-04-01"
@@ -22,3 +24,32 @@ const (
 
 // RequiredSignedHeaders are the headers every V3 signature must cover.
 var RequiredSignedHeaders = []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"}
+
+// The codes and messages STS answers a bad parameter with. The messages of
+// InvalidParameter.PolicyGrammar and InvalidParameter.RoleSessionName are those
+// Alibaba Cloud documents ("Common errors when you access OSS by using STS",
+// doc-detail/42775); the other parameters' follow RoleSessionName's; MissingParameter's
+// is the API gateway's; PolicySize's is the one the fake's policy rules have used
+// (ststest/policy.go), unconfirmed against the service.
+const (
+	CodeMissingParameter = "MissingParameter"
+	CodePolicySize       = "InvalidParameter.PolicySize"
+	CodePolicyGrammar    = "InvalidParameter.PolicyGrammar"
+)
+
+// InvalidParameterCode is the code of a parameter that breaks its rule, other than a
+// Policy's size or grammar.
+func InvalidParameterCode(name string) string { return "InvalidParameter." + name }
+
+// ParameterMessage is the message that goes with code for the parameter name.
+func ParameterMessage(code, name string) string {
+	switch code {
+	case CodeMissingParameter:
+		return `The input parameter "` + name + `" that is mandatory for processing this request is not supplied.`
+	case CodePolicySize:
+		return "The size of Policy must be smaller than " + strconv.Itoa(MaxPolicyLength) + " bytes."
+	case CodePolicyGrammar:
+		return "The parameter Policy has not passed grammar check."
+	}
+	return "The parameter " + name + " is wrongly formed."
+}
