@@ -22,6 +22,9 @@ var (
 	_ credentials.Credential        = (*OIDCProvider)(nil)
 	_ providers.CredentialsProvider = (*OIDCProvider)(nil)
 	_ sts.ContextCredential         = (*OIDCProvider)(nil)
+	_ credentials.Credential        = (*SAMLProvider)(nil)
+	_ providers.CredentialsProvider = (*SAMLProvider)(nil)
+	_ sts.ContextCredential         = (*SAMLProvider)(nil)
 )
 
 // GetCredentialWithContext returns one consistent AccessKey triple, bounded by ctx;

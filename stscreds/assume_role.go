@@ -90,7 +90,9 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 		}
 		return fromResponse(resp.Body.Credentials, name, clockOf(client))
 	})
-	return &AssumeRoleProvider{newCache(p, name, o.Cache)}, nil
+	c := newCache(p, name, o.Cache)
+	c.session = sessionLabel(roleArn, o.RoleSessionName)
+	return &AssumeRoleProvider{c}, nil
 }
 
 // checkProvider refuses what a provider's constructor is given wrong: no client, a

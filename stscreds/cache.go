@@ -120,6 +120,7 @@ type Cache struct {
 	provider Provider
 	opts     CacheOptions
 	name     string // for credentials-go's provider name
+	session  string // names the session in errors ("session <role ARN> \"<name>\""); empty: none
 	group    *group // the owner's refreshes, when an owner ends them; nil: none
 
 	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
@@ -149,11 +150,12 @@ type cached interface{ cache() *Cache }
 func (c *Cache) cache() *Cache { return c }
 
 func newCache(p Provider, name string, opts CacheOptions) *Cache {
+	var session string
 	if inner, ok := p.(cached); ok {
 		c := inner.cache()
-		p, name = c.provider, c.name
+		p, name, session = c.provider, c.name, c.session
 	}
-	return &Cache{provider: p, opts: opts.withDefaults(), name: name}
+	return &Cache{provider: p, opts: opts.withDefaults(), name: name, session: session}
 }
 
 // now reads the cache's clock as wall-clock Unix nanoseconds.
@@ -253,8 +255,25 @@ func (c *Cache) wait(ctx context.Context) (Credentials, error) {
 	case <-r.done:
 		return r.creds, r.err
 	case <-ctx.Done():
-		return Credentials{}, ctx.Err()
+		return Credentials{}, c.wrap(ctx.Err())
 	}
+}
+
+// wrap prefixes err with "stscreds: " and the session the cache holds, if known:
+// its role and name, never its policy.
+func (c *Cache) wrap(err error) error {
+	if c.session == "" {
+		return fmt.Errorf("stscreds: %w", err)
+	}
+	return fmt.Errorf("stscreds: %s: %w", c.session, err)
+}
+
+// sessionLabel names a session in errors by its role and, when it has one, its name.
+func sessionLabel(roleArn, name string) string {
+	if name == "" {
+		return "session " + roleArn
+	}
+	return fmt.Sprintf("session %s %q", roleArn, name)
 }
 
 // startLocked starts a refresh on a context that keeps ctx's values but not its
@@ -262,7 +281,7 @@ func (c *Cache) wait(ctx context.Context) (Credentials, error) {
 func (c *Cache) startLocked(ctx context.Context) *refresh {
 	r := &refresh{done: make(chan struct{})}
 	if c.group != nil && !c.group.add() {
-		r.err = errClosed
+		r.err = c.wrap(errClosed)
 		close(r.done)
 		return r
 	}
@@ -317,7 +336,7 @@ func (c *Cache) backOffLocked(now int64, err error) error {
 	c.failures++
 	backoff := min(c.opts.RetryBackoff<<min(c.failures-1, 30), c.opts.MaxRetryBackoff)
 	c.retryAt = now + int64(backoff)
-	c.lastErr = fmt.Errorf("stscreds: refreshing credentials: %w", err)
+	c.lastErr = c.wrap(fmt.Errorf("refreshing credentials: %w", err))
 	return c.lastErr
 }
 

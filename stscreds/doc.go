@@ -1,7 +1,9 @@
 // Package stscreds provides credentials that refresh themselves through STS, and plug
 // into every Alibaba Cloud Go SDK.
 //
-// NewAssumeRoleProvider and NewOIDCProvider return providers with a cache in front:
+// NewAssumeRoleProvider, NewOIDCProvider and NewSAMLProvider (and
+// NewAssumeRoleProviderFromEnv and NewOIDCProviderFromEnv, which read the variables
+// credentials-go reads) return providers with a cache in front:
 // reads of a valid value take no lock and allocate nothing; one refresh runs at a
 // time, shared by every caller, on a context that no single caller's cancel ends; the
 // refresh happens ahead of expiry, in the background, with jitter so that a fleet does
@@ -10,6 +12,9 @@
 // judged on the wall clock, which, unlike Go's monotonic clock and its timers, keeps
 // moving while a machine sleeps; the service's Expiration is moved onto this machine's
 // clock by the offset the client measured (sts.Client.ClockOffset).
+//
+// Errors start with "stscreds: " and name the session by its role and name (never its
+// policy or credentials); errors.Is finds their cause, such as context.Canceled.
 //
 // When the service refuses credentials that a cache still holds (an expired token, an
 // unknown key), an *sts.Client signing with that cache invalidates them

@@ -105,7 +105,9 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		}
 		return fromResponse(resp.Body.Credentials, name, clockOf(client))
 	})
-	return &OIDCProvider{newCache(p, name, o.Cache)}, nil
+	c := newCache(p, name, o.Cache)
+	c.session = sessionLabel(roleArn, o.RoleSessionName)
+	return &OIDCProvider{c}, nil
 }
 
 // NewOIDCProviderFromEnv builds an OIDCProvider from the environment ACK RRSA sets:

@@ -128,7 +128,7 @@ type sessionEntry struct {
 }
 
 // errClosed is the error of a cache whose owner has been closed.
-var errClosed = errors.New("stscreds: the session cache is closed")
+var errClosed = errors.New("the session cache is closed")
 
 // NewSessionCache returns a cache of the sessions client assumes (usually a
 // *sts.Client, perhaps with sts.WithRateLimiter). It refuses invalid options.
@@ -213,12 +213,12 @@ func (c *SessionCache) add(s Session) (*list.Element, error) {
 		return nil, err
 	}
 	if c.group.ctx.Err() != nil {
-		return nil, errClosed
+		return nil, fmt.Errorf("stscreds: %s: %w", sessionLabel(s.RoleArn, s.RoleSessionName), errClosed)
 	}
 	e := &sessionEntry{session: s}
 	e.cache = &Cache{provider: ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		return c.fetch(ctx, s, req)
-	}), opts: c.opts.Cache, name: sessionSource, group: c.group}
+	}), opts: c.opts.Cache, name: sessionSource, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
