@@ -2,14 +2,20 @@
 // short-lived STS credentials narrowed by a policy to that user's own prefix in an OSS
 // bucket, the way a backend lets browsers and mobile apps upload straight to OSS.
 //
-// It reuses each user's session until it nears expiry (stscreds.SessionCache), paces
-// its STS calls under the account's quota (sts.WithRateLimiter), and with REDIS_URL
-// set shares both with every other replica of the service (stscreds/redisstore),
-// sealing the shared sessions with the 32-byte key in TOKEN_VENDING_SEAL_KEY (hex).
+// It reuses each user's session until it nears expiry (stscreds.SessionCache) and
+// paces its STS calls under the account's quota (sts.WithRateLimiter). To show what a
+// shared store saves, it runs two replicas of the service in this process, on two
+// loopback ports, and plays the same burst of app requests against them twice (50
+// users, 10 requests each, alternating between the replicas, from 8 goroutines):
+// first with each replica on its own, then with both sharing one SessionCache store
+// and one rate limit. It prints the token requests served and the AssumeRole calls
+// STS received each time (counted by the fake STS itself), and one answer (secret
+// redacted).
 //
-// It serves on loopback, plays a burst of app requests against itself (50 users, 10
-// requests each, from 8 goroutines), prints one answer (secret redacted) and the
-// number of requests served against the STS calls made, and exits. With
+// With REDIS_URL set the shared store and limiter are Redis (stscreds/redisstore), as
+// separate processes would share them, sealing the sessions with the 32-byte key in
+// TOKEN_VENDING_SEAL_KEY (hex); without it they are an in-memory store (memoryStore
+// below, good for one process only) and one *rate.Limiter. With
 // ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
 // ALIBABA_CLOUD_ROLE_ARN unset it runs against an embedded fake STS.
 //
@@ -99,76 +105,145 @@ func (v *vendor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// counting counts the AssumeRole calls that reach the client.
+// counting counts the AssumeRole calls that reach a client.
 type counting struct {
 	*sts.Client
-	calls atomic.Int64
+	calls *atomic.Int64
 }
 
-func (c *counting) AssumeRoleWithContext(ctx context.Context, req *sts.AssumeRoleRequest, rt *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+func (c counting) AssumeRoleWithContext(ctx context.Context, req *sts.AssumeRoleRequest, rt *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
 	c.calls.Add(1)
 	return c.Client.AssumeRoleWithContext(ctx, req, rt)
 }
 
+// The burst of app requests each run plays: users × asks token requests.
+const users, asks = 50, 10
+
 func main() {
-	config, roleArn, cleanup := setup()
-	defer cleanup()
-
-	// Without Redis: this process alone, paced locally, sessions in memory.
-	var limiter sts.RateLimiter = rate.NewLimiter(quota, 1)
-	var store stscreds.SharedStore
-	if url := os.Getenv("REDIS_URL"); url != "" {
-		rdb, s, l := fleet(url, config, roleArn)
-		defer rdb.Close()
-		limiter, store = l, s
-		fmt.Println("Sharing sessions and the STS rate limit through", rdb.Options().Addr)
-	}
-	client, err := sts.NewClient(config, sts.WithRateLimiter(limiter))
+	env, err := setup()
 	if err != nil {
 		log.Fatal(err)
 	}
-	counted := &counting{Client: client}
-	sessions, err := stscreds.NewSessionCache(counted, func(o *stscreds.SessionCacheOptions) { o.Store = store })
-	if err != nil {
+	defer env.close()
+	if err := run(os.Stdout, env, os.Getenv("REDIS_URL")); err != nil {
 		log.Fatal(err)
 	}
-	defer sessions.Close()
+}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// environment is where the example runs: STS's endpoint and role, and how to count
+// the AssumeRole calls STS has received.
+type environment struct {
+	config  *sts.Config
+	roleArn string
+	calls   func() int64 // AssumeRole calls received so far
+	wrap    func(*sts.Client) stscreds.AssumeRoleAPI
+	close   func()
+}
+
+// run plays the burst against two replicas on their own, then sharing a store and a
+// limiter (Redis at redisURL, else in memory), and prints what each run cost.
+func run(out io.Writer, env *environment, redisURL string) error {
+	share, shared, err := sharing(out, env, redisURL)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	srv := &http.Server{Handler: &vendor{sessions: sessions, roleArn: roleArn}, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(l)
-	defer srv.Shutdown(context.Background())
-	base := "http://" + l.Addr().String() + "/token?user="
+	defer share()
+	for _, run := range []struct {
+		what   string
+		shared *fleetShare
+	}{
+		{"each replica on its own", nil},
+		{"sharing one store and one rate limit", shared},
+	} {
+		before := env.calls()
+		served, sample, err := burst(env, run.shared)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "2 replicas, %s: served %d token requests with %d AssumeRole calls\n", run.what, served, env.calls()-before)
+		if run.shared != nil {
+			sample["AccessKeySecret"], sample["SecurityToken"] = "<redacted>", "<redacted>"
+			fmt.Fprintln(out, "vended for user-0:")
+			enc := json.NewEncoder(out)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			enc.Encode(sample)
+		}
+	}
+	return nil
+}
 
-	const users, asks = 50, 10
+// fleetShare is what the replicas of a fleet share.
+type fleetShare struct {
+	store   stscreds.SharedStore
+	limiter sts.RateLimiter
+}
+
+// sharing returns the store and limiter the replicas share: Redis's when redisURL is
+// set, else in memory.
+func sharing(out io.Writer, env *environment, redisURL string) (func(), *fleetShare, error) {
+	if redisURL == "" {
+		return func() {}, &fleetShare{store: newMemoryStore(), limiter: rate.NewLimiter(quota, 1)}, nil
+	}
+	rdb, store, limiter, err := fleet(redisURL, env.config, env.roleArn)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintln(out, "Sharing sessions and the STS rate limit through Redis at", rdb.Options().Addr)
+	return func() { rdb.Close() }, &fleetShare{store: store, limiter: limiter}, nil
+}
+
+// burst starts two replicas, each with a client and a SessionCache of its own (with
+// shared's store and limiter, or alone with half the quota each), and sends them
+// users × asks token requests, alternating. It returns how many were served and one
+// answer.
+func burst(env *environment, shared *fleetShare) (int64, map[string]string, error) {
+	var bases []string
+	for range 2 {
+		var limiter sts.RateLimiter = rate.NewLimiter(quota/2, 1)
+		var store stscreds.SharedStore
+		if shared != nil {
+			limiter, store = shared.limiter, shared.store
+		}
+		client, err := sts.NewClient(env.config, sts.WithRateLimiter(limiter))
+		if err != nil {
+			return 0, nil, err
+		}
+		sessions, err := stscreds.NewSessionCache(env.wrap(client), func(o *stscreds.SessionCacheOptions) { o.Store = store })
+		if err != nil {
+			return 0, nil, err
+		}
+		defer sessions.Close()
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, nil, err
+		}
+		srv := &http.Server{Handler: &vendor{sessions: sessions, roleArn: env.roleArn}, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(l)
+		defer srv.Shutdown(context.Background())
+		bases = append(bases, "http://"+l.Addr().String()+"/token?user=")
+	}
+
 	var served, next atomic.Int64
+	var sample atomic.Pointer[map[string]string]
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < users*asks; i = next.Add(1) - 1 {
-				if get(base+fmt.Sprintf("user-%d", i%users)) != nil {
+				if got := get(bases[(i/users)%2] + fmt.Sprintf("user-%d", i%users)); got != nil { // each user's asks alternate
 					served.Add(1)
+					if i%users == 0 {
+						sample.Store(&got)
+					}
 				}
 			}
 		})
 	}
 	wg.Wait()
-
-	got := get(base + "alice")
-	if got == nil {
-		log.Fatal("no token for alice")
+	if sample.Load() == nil {
+		return 0, nil, errors.New("no token for user-0")
 	}
-	served.Add(1)
-	got["AccessKeySecret"], got["SecurityToken"] = "<redacted>", "<redacted>"
-	fmt.Println("vended for alice:")
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	enc.Encode(got)
-	fmt.Printf("served %d token requests with %d AssumeRole calls\n", served.Load(), counted.calls.Load())
+	return served.Load(), *sample.Load(), nil
 }
 
 // get asks the service for a token as an app would; nil when it did not get one.
@@ -190,41 +265,55 @@ func get(url string) map[string]string {
 
 // fleet connects to Redis and returns the shared session store and the fleet-wide
 // limiter of AssumeRole in this role's account at config's endpoint, as STS counts.
-func fleet(url string, config *sts.Config, roleArn string) (*redis.Client, stscreds.SharedStore, sts.RateLimiter) {
+func fleet(url string, config *sts.Config, roleArn string) (*redis.Client, stscreds.SharedStore, sts.RateLimiter, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
-		log.Fatalf("REDIS_URL: %v", err)
+		return nil, nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	secret, err := hex.DecodeString(os.Getenv("TOKEN_VENDING_SEAL_KEY"))
 	if err != nil || len(secret) != 32 {
-		log.Fatal("with REDIS_URL, set TOKEN_VENDING_SEAL_KEY to 32 random bytes in hex (openssl rand -hex 32), the same on every replica")
+		return nil, nil, nil, errors.New("with REDIS_URL, set TOKEN_VENDING_SEAL_KEY to 32 random bytes in hex (openssl rand -hex 32), the same on every replica")
 	}
 	opts.ContextTimeoutEnabled = true // redisstore bounds each Redis call by its context
 	rdb := redis.NewClient(opts)
 	store, err := redisstore.New(rdb, []redisstore.Key{{ID: 1, Secret: secret}})
 	if err != nil {
-		log.Fatal(err)
+		rdb.Close()
+		return nil, nil, nil, err
 	}
 	endpoint, err := sts.ResolveEndpoint(config)
 	if err != nil {
-		log.Fatal(err)
+		rdb.Close()
+		return nil, nil, nil, err
 	}
+	// The limiter's name stands for one quota of STS's: account, endpoint (region)
+	// and action.
 	account, _, _ := strings.Cut(strings.TrimPrefix(roleArn, "acs:ram::"), ":")
 	limiter, err := redisstore.NewLimiter(rdb, account+":"+endpoint+":AssumeRole", quota)
 	if err != nil {
-		log.Fatal(err)
+		rdb.Close()
+		return nil, nil, nil, err
 	}
-	return rdb, store, limiter
+	return rdb, store, limiter, nil
 }
 
-// setup uses the real service when credentials are in the environment, else a fake
-// with STS's quota.
-func setup() (*sts.Config, string, func()) {
+// setup uses the real service when credentials are in the environment (counting the
+// calls this process makes), else a fake with STS's quota (counting the calls the
+// fake receives).
+func setup() (*environment, error) {
 	id, secret, role := os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), os.Getenv("ALIBABA_CLOUD_ROLE_ARN")
 	if id != "" && secret != "" && role != "" {
-		return &sts.Config{AccessKeyId: dara.String(id), AccessKeySecret: dara.String(secret)}, role, func() {}
+		calls := new(atomic.Int64)
+		return &environment{
+			config: &sts.Config{AccessKeyId: dara.String(id), AccessKeySecret: dara.String(secret)}, roleArn: role,
+			calls: calls.Load, wrap: func(c *sts.Client) stscreds.AssumeRoleAPI { return counting{c, calls} }, close: func() {},
+		}, nil
 	}
 	fake := ststest.NewServer(ststest.WithQuota(100))
 	fmt.Println("No ALIBABA_CLOUD_* credentials set: using an embedded fake STS at", fake.URL)
-	return fake.Config(), fake.Role().Arn, fake.Close
+	return &environment{
+		config: fake.Config(), roleArn: fake.Role().Arn,
+		calls: func() int64 { return int64(fake.RequestCount("AssumeRole")) },
+		wrap:  func(c *sts.Client) stscreds.AssumeRoleAPI { return c }, close: fake.Close,
+	}, nil
 }

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stsgo/sts/internal/redistest"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/ststest"
 )
@@ -41,4 +46,43 @@ func TestVendorRefusesNamesThatWiden(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.Contains(t, w.Body.String(), `"Prefix":"alice/"`)
 	require.Equal(t, 1, srv.RequestCount("AssumeRole"))
+}
+
+// TestTwoReplicas runs the example as the README describes it, against the fake STS:
+// the two replicas on their own make one AssumeRole call per user each (100); sharing
+// a store, one per user between them (50), and never as many as alone (a replica
+// whose store operation outlasts the store timeout calls STS itself), as the fake
+// counts them; with the store in memory and in a real Redis.
+func TestTwoReplicas(t *testing.T) {
+	for _, store := range []string{"memory", "redis"} {
+		t.Run(store, func(t *testing.T) {
+			for _, k := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_ROLE_ARN"} {
+				t.Setenv(k, "")
+			}
+			var redisURL string
+			if store == "redis" {
+				redisURL = "redis://" + redistest.Start(t).Addr + "/0"
+				t.Setenv("TOKEN_VENDING_SEAL_KEY", strings.Repeat("ab", 32))
+			}
+			env, err := setup()
+			require.NoError(t, err)
+			defer env.close()
+			var out bytes.Buffer
+			require.NoError(t, run(&out, env, redisURL))
+
+			text := out.String()
+			require.Contains(t, text, "2 replicas, each replica on its own: served 500 token requests with 100 AssumeRole calls\n")
+			m := regexp.MustCompile(`2 replicas, sharing one store and one rate limit: served 500 token requests with (\d+) AssumeRole calls\n`).FindStringSubmatch(text)
+			require.NotNil(t, m, text)
+			shared, _ := strconv.Atoi(m[1])
+			require.GreaterOrEqual(t, shared, 50, "at least one call per user")
+			require.Less(t, shared, 100, "sharing saves calls")
+			var sample map[string]string
+			require.NoError(t, json.Unmarshal([]byte(text[strings.Index(text, "{"):]), &sample))
+			require.Equal(t, "<redacted>", sample["AccessKeySecret"])
+			require.Equal(t, "<redacted>", sample["SecurityToken"])
+			require.Equal(t, "user-0/", sample["Prefix"])
+			require.True(t, strings.HasPrefix(sample["AccessKeyId"], "STS."), sample["AccessKeyId"])
+		})
+	}
 }

@@ -7,9 +7,14 @@
 // expiry (stscreds.SessionCache).
 //
 // It serves on loopback, asks itself for alice's token and an upload URL as an app
-// would, prints both (secrets redacted) and exits. With ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_ROLE_ARN unset it runs against an
-// embedded fake STS; presigning needs no network.
+// would, prints the token (secret and security token redacted) and the presigned URL
+// whole, with the curl line that uploads through it, and exits. The URL is the
+// example's output: it can do one thing, PUT uploads/alice/photo.jpg, for ten minutes
+// at most. With ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
+// ALIBABA_CLOUD_ROLE_ARN set it uses the real STS, and the URL uploads to a bucket
+// named example-uploads in cn-hangzhou if the role may write there (change bucket and
+// region below for yours); unset, it runs against an embedded fake STS, whose
+// credentials OSS does not know, so OSS refuses the URL. Presigning needs no network.
 //
 //	cd adapters && go run ./examples/oss-direct-upload
 package main
@@ -23,7 +28,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"time"
@@ -140,77 +144,80 @@ func reply(w http.ResponseWriter, v any) {
 }
 
 func main() {
-	config, roleArn, cleanup := setup()
+	if err := run(os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run starts the backend, asks it as an app would, and prints what it answered.
+func run(out io.Writer) error {
+	config, roleArn, cleanup := setup(out)
 	defer cleanup()
 	client, err := sts.NewClient(config)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	sessions, err := stscreds.NewSessionCache(client)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer sessions.Close()
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	srv := &http.Server{Handler: (&backend{sessions: sessions, roleArn: roleArn}).routes(), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(l)
 	defer srv.Shutdown(context.Background())
 	base := "http://" + l.Addr().String()
 
-	token := get(base + "/sts?user=alice")
-	token["AccessKeySecret"], token["SecurityToken"] = "<redacted>", "<redacted>"
-	show("STS app server answer for alice (the OSS mobile SDKs' shape):", token)
-
-	upload := get(base + "/upload-url?user=alice&object=photo.jpg")
-	u, err := url.Parse(upload["URL"].(string))
+	token, err := get(base + "/sts?user=alice")
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	q := u.Query()
-	for _, secret := range []string{"x-oss-signature", "x-oss-security-token"} {
-		if q.Has(secret) {
-			q.Set(secret, "<redacted>")
-		}
+	token["AccessKeySecret"], token["SecurityToken"] = "<redacted>", "<redacted>"
+	show(out, "STS app server answer for alice (the OSS mobile SDKs' shape):", token)
+
+	upload, err := get(base + "/upload-url?user=alice&object=photo.jpg")
+	if err != nil {
+		return err
 	}
-	u.RawQuery = q.Encode()
-	upload["URL"] = u.String()
-	show("presigned upload URL for alice/photo.jpg (curl -X PUT -T photo.jpg '<URL>'):", upload)
+	show(out, "presigned upload URL for alice/photo.jpg:", upload)
+	fmt.Fprintf(out, "upload with:\ncurl -X %s -T photo.jpg '%s'\n", upload["Method"], upload["URL"])
+	return nil
 }
 
 // get asks the backend as an app would.
-func get(url string) map[string]any {
+func get(url string) (map[string]any, error) {
 	resp, err := http.Get(url)
 	if err != nil {
-		log.Fatal(err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	var got map[string]any
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil {
-		log.Fatalf("%s: %s", resp.Status, body)
+		return nil, fmt.Errorf("%s: %s", resp.Status, body)
 	}
-	return got
+	return got, nil
 }
 
-func show(title string, v any) {
-	fmt.Println(title)
-	enc := json.NewEncoder(os.Stdout)
+func show(out io.Writer, title string, v any) {
+	fmt.Fprintln(out, title)
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
 }
 
 // setup uses the real service when credentials are in the environment, else a fake.
-func setup() (*sts.Config, string, func()) {
+func setup(out io.Writer) (*sts.Config, string, func()) {
 	id, secret, role := os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), os.Getenv("ALIBABA_CLOUD_ROLE_ARN")
 	if id != "" && secret != "" && role != "" {
 		return &sts.Config{AccessKeyId: dara.String(id), AccessKeySecret: dara.String(secret)}, role, func() {}
 	}
 	fake := ststest.NewServer()
-	fmt.Println("No ALIBABA_CLOUD_* credentials set: using an embedded fake STS at", fake.URL)
+	fmt.Fprintln(out, "No ALIBABA_CLOUD_* credentials set: using an embedded fake STS at", fake.URL, "(OSS refuses the URL below)")
 	return fake.Config(), fake.Role().Arn, fake.Close
 }
