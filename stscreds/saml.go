@@ -59,7 +59,7 @@ func NewSAMLProvider(client SAMLAPI, roleArn, samlProviderArn string, assertion 
 		return req
 	}
 	// Every field but the assertion, which comes at each refresh, is checked now.
-	if err := checkProvider(client == nil, request("assertion").Validate(), o.Cache); err != nil {
+	if err := checkProvider(client == nil, request("assertion").Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}
 	const name = "stscreds.SAML"
@@ -72,7 +72,7 @@ func NewSAMLProvider(client SAMLAPI, roleArn, samlProviderArn string, assertion 
 		if err != nil {
 			return Credentials{}, err
 		}
-		return fromResponse(resp.Body.Credentials, name, client)
+		return fromResponse(resp.Body.Credentials, name, clockOf(client))
 	})
 	c := newCache(p, name, o.Cache)
 	c.session = sessionLabel(roleArn, "")
