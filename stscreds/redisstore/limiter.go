@@ -133,9 +133,13 @@ return {1, wait}
 `)
 
 // NewLimiter returns a limiter of perSecond calls per second across every process
-// that uses the same name in the same Redis. Name one limiter per account, region and
-// API, as STS counts, such as "1234567890123456:cn-hangzhou:AssumeRole". Its state is
-// one Redis key, stsgo:{name}:limiter (releases that used redis_rate kept it in
+// that uses the same name in the same Redis. STS counts its quota per account,
+// region and API, so the name must encode all three, spelled the same by every
+// replica: "<account ID>:<endpoint>:<action>", the endpoint standing for the region
+// as sts.ResolveEndpoint gives it, such as
+// "1234567890123456:sts.cn-hangzhou.aliyuncs.com:AssumeRole". Calls of another
+// account, endpoint or action need a limiter of their own. Its state is one Redis
+// key, stsgo:{name}:limiter (releases that used redis_rate kept it in
 // rate:stsgo:<name>: while a fleet rolls from one to the other, each half paces at the
 // full rate). rdb must honour context deadlines (see New).
 func NewLimiter(rdb redis.UniversalClient, name string, perSecond int, optFns ...func(*LimiterOptions)) (*Limiter, error) {

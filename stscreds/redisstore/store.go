@@ -15,7 +15,7 @@
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379", ContextTimeoutEnabled: true})
 //	store, err := redisstore.New(rdb, []redisstore.Key{{ID: 1, Secret: key32}})
-//	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:cn-hangzhou:AssumeRole", 90)
+//	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:sts.cn-hangzhou.aliyuncs.com:AssumeRole", 90)
 //	client, err := sts.NewClient(config, sts.WithRateLimiter(limiter))
 //	sessions, err := stscreds.NewSessionCache(client, func(o *stscreds.SessionCacheOptions) { o.Store = store })
 //
