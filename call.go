@@ -127,7 +127,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 	}
 	resp, err := c.roundTrip(c.newRequest(ctx, op, params, s, cred))
 	if err != nil {
-		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, err)))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, c.connectTimeoutFor(s), err)))
 		c.logAttempt(ctx, op, attempt, 0, "", start, err)
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func attemptOnce[B any](ctx context.Context, c *Client, op operation, params []s
 		err = &ServiceError{Action: op.action, StatusCode: resp.StatusCode, RequestId: scrubber{cred, params}.field(requestID),
 			Message: fmt.Sprintf("the response body is larger than %d bytes", c.maxBodyBytes), final: true}
 	case err != nil:
-		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, err)))
+		err = transportError(op, c.endpoint, scrubber{cred, params}.error(ended(caller, ctx, s.readTimeout, c.connectTimeoutFor(s), err)))
 	default:
 		out, err = decode[B](op, resp, buf.Bytes(), requestID, scrubber{cred, params})
 	}

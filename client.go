@@ -57,6 +57,7 @@ type Client struct {
 	limiter          RateLimiter                // WithRateLimiter; nil: none
 	nonce            func() string
 	readTimeout      time.Duration // per attempt
+	connectTimeout   time.Duration // of the client's own transport; 0 with WithHTTPClient
 	globalQueries    []signer.Param
 	globalHeaders    []signer.Param
 	maxBodyBytes     int64

@@ -150,6 +150,7 @@ func NewClient(config *Config, opts ...Option) (*Client, error) {
 		if c.transport, err = newTransport(config); err != nil {
 			return nil, err
 		}
+		c.connectTimeout = millis(config.ConnectTimeout, DefaultConnectTimeout)
 	}
 	return c, nil
 }

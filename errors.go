@@ -151,10 +151,10 @@ func IsRetryable(err error) bool {
 // wraps the cause, which errors.Is and errors.As find. Its text never carries the
 // request's query.
 //
-// When the attempt's read timeout or the caller's context ended it, the cause says
-// which ("read timeout 10s exceeded", "context deadline exceeded (the caller's
-// deadline)") and is still context.DeadlineExceeded (or context.Canceled) for
-// errors.Is.
+// When the attempt's read or connect timeout or the caller's context ended it, the
+// cause says which ("read timeout 10s exceeded", "connect timeout 5s exceeded dialing
+// <address>", "context deadline exceeded (the caller's deadline)") and is still
+// context.DeadlineExceeded (or context.Canceled) for errors.Is.
 type TransportError struct {
 	Action   string
 	Endpoint string
@@ -185,12 +185,21 @@ func attemptsText(n int) string {
 // endedError says which deadline or cancellation ended an attempt; errors.Is finds
 // the context's error in it.
 type endedError struct {
-	what string // "read timeout 10s exceeded", "context canceled", ...
-	err  error  // context.DeadlineExceeded or context.Canceled
+	what  string // "read timeout 10s exceeded", "context canceled", ...
+	err   error  // context.DeadlineExceeded or context.Canceled
+	cause error  // the network's own error, if any (a dial's *net.OpError)
 }
 
 func (e *endedError) Error() string { return e.what }
-func (e *endedError) Unwrap() error { return e.err }
+
+// Unwrap returns the context's error and the network's own, for errors.Is and
+// errors.As.
+func (e *endedError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.cause}
+}
 
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *TransportError) Unwrap() error { return e.Err }

@@ -146,16 +146,36 @@ func transportError(op operation, endpoint string, err error) error {
 	return &TransportError{Action: op.action, Endpoint: endpoint, Err: err}
 }
 
-// ended names what ended an attempt whose context is done: the caller's context, or
-// the attempt's read timeout. Any other error is returned as it is.
-func ended(caller, attempt context.Context, readTimeout time.Duration, err error) error {
+// ended names what ended an attempt whose context is done or whose connection was
+// never made: the caller's context, the attempt's read timeout, or the connect
+// timeout (zero when unknown). Any other error is returned as it is.
+func ended(caller, attempt context.Context, readTimeout, connectTimeout time.Duration, err error) error {
+	var op *net.OpError
 	switch {
 	case caller.Err() != nil:
 		return callerEnded(caller)
 	case attempt.Err() != nil:
 		return &endedError{what: "read timeout " + readTimeout.String() + " exceeded", err: context.DeadlineExceeded}
+	case connectTimeout > 0 && errors.As(err, &op) && op.Op == "dial" && op.Timeout():
+		what := "connect timeout " + connectTimeout.String() + " exceeded"
+		if op.Addr != nil {
+			what += " dialing " + op.Addr.String()
+		}
+		return &endedError{what: what, err: context.DeadlineExceeded, cause: err}
 	}
 	return err
+}
+
+// connectTimeoutFor is the connect timeout of a call with settings s: its own, else
+// the client's; zero when a caller's http.Client dials.
+func (c *Client) connectTimeoutFor(s *callSettings) time.Duration {
+	if c.httpClient != nil {
+		return 0
+	}
+	if s.connectTimeout > 0 {
+		return s.connectTimeout
+	}
+	return c.connectTimeout
 }
 
 // callerEnded is the error of the caller's ended context, saying that the deadline
