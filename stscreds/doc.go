@@ -13,8 +13,10 @@
 // moving while a machine sleeps; the service's Expiration is moved onto this machine's
 // clock by the offset the client measured (sts.Client.ClockOffset).
 //
-// Errors start with "stscreds: " and name the session by its role and name (never its
-// policy or credentials); errors.Is finds their cause, such as context.Canceled.
+// The errors of a retrieval start with "stscreds: " and name the session by its role
+// and name (never its policy or credentials); errors.Is finds their cause, such as
+// context.Canceled. A session or argument that breaks a rule is refused with the
+// client's *sts.ValidationError, which names the field and not its value.
 //
 // When the service refuses credentials that a cache still holds (an expired token, an
 // unknown key), an *sts.Client signing with that cache invalidates them
