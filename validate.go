@@ -3,6 +3,7 @@ package sts
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -102,8 +103,7 @@ var (
 
 // checker collects every broken rule of one request, so that a caller sees them all
 // at once. The Validate methods check the fields in the order the service does, so
-// that the first ValidationError (which errors.As finds) is the one the service would
-// have answered.
+// that err knows which one the service would have answered.
 type checker struct {
 	model string
 	errs  []error
@@ -129,7 +129,36 @@ func (c *checker) duration(v *int64) {
 	}
 }
 
-func (c *checker) err() error { return errors.Join(c.errs...) }
+// err returns every broken rule, in the order of their fields' names, as
+// errors.Join does; errors.As into a *tea.SDKError finds the one the service reports
+// first, which the Validate methods check first.
+func (c *checker) err() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	first := c.errs[0].(*ValidationError)
+	sorted := slices.Clone(c.errs)
+	slices.SortStableFunc(sorted, func(a, b error) int {
+		return strings.Compare(a.(*ValidationError).Field, b.(*ValidationError).Field)
+	})
+	return &validationErrors{joined: errors.Join(sorted...), first: first}
+}
+
+// validationErrors are the broken rules of one request.
+type validationErrors struct {
+	joined error // errors.Join of them all, by field name
+	first  *ValidationError
+}
+
+func (e *validationErrors) Error() string { return e.joined.Error() }
+
+// Unwrap returns every broken rule, by field name.
+func (e *validationErrors) Unwrap() []error {
+	return e.joined.(interface{ Unwrap() []error }).Unwrap()
+}
+
+// As fills a *tea.SDKError from the rule the service reports first.
+func (e *validationErrors) As(target any) bool { return e.first.As(target) }
 
 func nilRequest(model string) error {
 	return &ValidationError{Field: model, Rule: "must not be nil"}
