@@ -15,11 +15,13 @@
 //     Deny, service-prefixed actions, ARN resources, known condition operators) and
 //     the 2048-character limit, with an *Error naming the statement and element.
 //   - Equal policies spelled differently are different strings, so a cache keyed by
-//     the string holds two sessions for one policy. String and MarshalJSON give one
-//     canonical, compact encoding: elements in a fixed order, lists whose order RAM
-//     ignores sorted and without duplicates, no HTML escaping. Normalize turns a
-//     hand-written policy into that form; stscreds.SessionCache keys and sends
-//     sessions by it.
+//     the string holds two sessions for one policy. String gives one canonical,
+//     compact encoding: elements in a fixed order, lists whose order RAM ignores
+//     sorted and without duplicates, no HTML escaping; the size limit is measured on
+//     it, so send String. (MarshalJSON returns the same bytes, but json.Marshal then
+//     escapes & < > as \u0026, six characters each, as it does for every value.)
+//     Normalize turns a hand-written policy into that form; stscreds.SessionCache
+//     keys and sends sessions by it.
 //
 // A per-user upload policy:
 //

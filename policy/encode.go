@@ -36,7 +36,10 @@ func (p Policy) String() string {
 }
 
 // MarshalJSON returns p's canonical encoding (see String), or the *Error of
-// Validate: an invalid policy is not encoded.
+// Validate: an invalid policy is not encoded. json.Marshal escapes & < > (and
+// U+2028, U+2029) in what it returns, as in every value, so json.Marshal(p) is the
+// same policy but not the same bytes as String: send String, on which the size
+// limit is measured.
 func (p Policy) MarshalJSON() ([]byte, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err

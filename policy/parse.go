@@ -36,7 +36,7 @@ func Parse(s string) (Policy, error) {
 			statement = true
 			p.Statement, err = d.statements("Statement")
 		default:
-			err = &Error{Field: key, Reason: "unknown element; a policy has Version and Statement"}
+			err = &Error{Field: pathName(key), Reason: "unknown element; a policy has Version and Statement"}
 		}
 		return err
 	})
@@ -63,13 +63,15 @@ func Parse(s string) (Policy, error) {
 // error can name where it is.
 type decoder struct{ *json.Decoder }
 
-func (d decoder) next() (json.Token, error) {
+// next reads the next token of the element at path; a JSON syntax error names path
+// and the offset in the document.
+func (d decoder) next(path string) (json.Token, error) {
 	t, err := d.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, &Error{Reason: "not valid JSON: " + err.Error()}
+		return nil, &Error{Field: path, Reason: fmt.Sprintf("not valid JSON at byte %d: %s", d.InputOffset(), err)}
 	}
 	return t, nil
 }
@@ -77,7 +79,7 @@ func (d decoder) next() (json.Token, error) {
 // object reads an object at path, calling member with each member's name (member
 // reads the value), and refuses a name that appears twice.
 func (d decoder) object(path string, member func(name string) error) error {
-	t, err := d.next()
+	t, err := d.next(path)
 	if err != nil {
 		return err
 	}
@@ -86,7 +88,7 @@ func (d decoder) object(path string, member func(name string) error) error {
 	}
 	seen := map[string]bool{}
 	for d.More() {
-		t, err := d.next()
+		t, err := d.next(path)
 		if err != nil {
 			return err
 		}
@@ -99,12 +101,12 @@ func (d decoder) object(path string, member func(name string) error) error {
 			return err
 		}
 	}
-	_, err = d.next()
+	_, err = d.next(path)
 	return err
 }
 
 func (d decoder) statements(path string) ([]Statement, error) {
-	t, err := d.next()
+	t, err := d.next(path)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ func (d decoder) statements(path string) ([]Statement, error) {
 		sPath := path + "[" + strconv.Itoa(len(list)) + "]"
 		var s Statement
 		err := d.object(sPath, func(name string) (err error) {
-			field := sPath + "." + name
+			field := sPath + "." + pathName(name)
 			switch name {
 			case "Effect":
 				var e string
@@ -142,18 +144,18 @@ func (d decoder) statements(path string) ([]Statement, error) {
 		}
 		list = append(list, s)
 	}
-	_, err = d.next()
+	_, err = d.next(path)
 	return list, err
 }
 
 func (d decoder) condition(path string) (Condition, error) {
 	c := Condition{}
 	err := d.object(path, func(op string) error {
-		opPath := path + "." + op
+		opPath := path + "." + pathName(op)
 		keys := map[string][]string{}
 		c[Operator(op)] = keys
 		return d.object(opPath, func(key string) (err error) {
-			keys[key], err = d.strings(opPath + "[" + strconv.Quote(key) + "]")
+			keys[key], err = d.strings(opPath + "[" + quote(key) + "]")
 			return err
 		})
 	})
@@ -162,7 +164,7 @@ func (d decoder) condition(path string) (Condition, error) {
 
 // str reads a string.
 func (d decoder) str(path string) (string, error) {
-	t, err := d.next()
+	t, err := d.next(path)
 	if err != nil {
 		return "", err
 	}
@@ -175,7 +177,7 @@ func (d decoder) str(path string) (string, error) {
 
 // strings reads a string or a non-empty list of strings.
 func (d decoder) strings(path string) ([]string, error) {
-	t, err := d.next()
+	t, err := d.next(path)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +198,7 @@ func (d decoder) strings(path string) ([]string, error) {
 	if len(list) == 0 {
 		return nil, &Error{Field: path, Reason: "empty list"}
 	}
-	_, err = d.next()
+	_, err = d.next(path)
 	return list, err
 }
 

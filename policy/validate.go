@@ -156,7 +156,7 @@ func checkResource(r string) string {
 func (c Condition) validate(path string) error {
 	for _, op := range sortedKeys(c) {
 		keys := c[op]
-		opPath := path + "." + string(op)
+		opPath := path + "." + pathName(string(op))
 		if !operators[op] {
 			return &Error{Field: path, Reason: fmt.Sprintf("unknown operator %s (RAM has the String*, Numeric*, Date*, Bool, IpAddress and NotIpAddress operators, no IfExists or Null)", quote(string(op)))}
 		}
@@ -164,7 +164,7 @@ func (c Condition) validate(path string) error {
 			return &Error{Field: opPath, Reason: "no condition keys"}
 		}
 		for _, key := range sortedKeys(keys) {
-			keyPath := opPath + "[" + strconv.Quote(key) + "]"
+			keyPath := opPath + "[" + quote(key) + "]"
 			if r := checkKey(key); r != "" {
 				return &Error{Field: keyPath, Reason: r}
 			}
@@ -202,6 +202,11 @@ func badText(s string) string {
 	if strings.ContainsFunc(s, unicode.IsControl) {
 		return quote(s) + " holds a control character"
 	}
+	if strings.ContainsRune(s, utf8.RuneError) {
+		// JSON decoders turn every unpaired surrogate escape (\ud800) into U+FFFD,
+		// where RAM keeps what was written: policies that differ would be one.
+		return quote(s) + " holds U+FFFD, which stands for an unpaired surrogate escape JSON decoding cannot keep"
+	}
 	return ""
 }
 
@@ -220,6 +225,16 @@ func onlyOf(s string, ok func(rune) bool) bool {
 
 // quote quotes s for an error message, cut to 64 bytes: a value can be long and
 // comes from anyone.
+// pathName is a member's name as it stands in an Error's Field: as written when it is
+// short printable ASCII, else quoted and cut as quote does, so that a hostile name
+// cannot put control characters, a fake log line or kilobytes into an error.
+func pathName(s string) string {
+	if len(s) > 0 && len(s) <= 64 && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:_-.") == "" {
+		return s
+	}
+	return quote(s)
+}
+
 func quote(s string) string {
 	const limit = 64
 	if len(s) > limit {

@@ -166,6 +166,7 @@ func validationErrors(err error) []*sts.ValidationError {
 // session holds the flags shared by the commands that assume a role.
 type session struct {
 	roleArn, sessionName, policy string
+	policyGiven                  bool // -policy was on the command line, even if empty
 	duration                     time.Duration
 }
 
@@ -173,7 +174,10 @@ func (s *session) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.roleArn, "role-arn", "", "ARN of the role to assume (default $"+stscreds.EnvRoleArn+")")
 	fs.StringVar(&s.sessionName, "session-name", "", "session name for audit logs (default $"+stscreds.EnvRoleSessionName+", else sts-cli-<time>)")
 	fs.DurationVar(&s.duration, "duration", time.Hour, "how long the credentials last, 15m to the role's maximum")
-	fs.StringVar(&s.policy, "policy", "", "policy narrowing the role's permissions: JSON, or @file")
+	fs.Func("policy", "policy narrowing the role's permissions: JSON, or @file", func(v string) error {
+		s.policy, s.policyGiven = v, true
+		return nil
+	})
 }
 
 // registerFormat adds the -format flag of the commands that print credentials.
@@ -208,7 +212,12 @@ func (s *session) resolve() error {
 		}
 		s.policy = string(b)
 	}
-	if s.policy != "" {
+	if s.policyGiven {
+		// An empty value (an unset variable, an empty file) must not become a
+		// session with the role's full permissions.
+		if strings.TrimSpace(s.policy) == "" {
+			return usagef("-policy is empty; give a policy, or leave -policy out for none")
+		}
 		p, err := policy.Parse(s.policy)
 		if err != nil {
 			return fmt.Errorf("sts: -policy: %w", err)
