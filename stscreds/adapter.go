@@ -25,12 +25,22 @@ var (
 	_ credentials.Credential        = (*SAMLProvider)(nil)
 	_ providers.CredentialsProvider = (*SAMLProvider)(nil)
 	_ sts.ContextCredential         = (*SAMLProvider)(nil)
+	_ credentials.Credential        = (*SessionProvider)(nil)
+	_ providers.CredentialsProvider = (*SessionProvider)(nil)
+	_ sts.ContextCredential         = (*SessionProvider)(nil)
 )
+
+// sdkCredential gives a source of credentials (a Cache, a SessionProvider) the methods
+// of the credential interfaces of Alibaba Cloud's Go SDKs; each method reads src.
+type sdkCredential struct {
+	src  Provider
+	name string // for credentials-go's provider name
+}
 
 // GetCredentialWithContext returns one consistent AccessKey triple, bounded by ctx;
 // this module's client calls it with each call's context.
-func (c *Cache) GetCredentialWithContext(ctx context.Context) (*credentials.CredentialModel, error) {
-	creds, err := c.Retrieve(ctx)
+func (c *sdkCredential) GetCredentialWithContext(ctx context.Context) (*credentials.CredentialModel, error) {
+	creds, err := c.src.Retrieve(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,14 +59,14 @@ func (c *Cache) GetCredentialWithContext(ctx context.Context) (*credentials.Cred
 
 // GetCredential returns one consistent AccessKey triple: the credentials-go
 // Credential interface. It waits at most RefreshTimeout for a refresh.
-func (c *Cache) GetCredential() (*credentials.CredentialModel, error) {
+func (c *sdkCredential) GetCredential() (*credentials.CredentialModel, error) {
 	return c.GetCredentialWithContext(context.Background())
 }
 
 // GetCredentials returns one consistent AccessKey triple: the credentials-go
 // providers.CredentialsProvider interface.
-func (c *Cache) GetCredentials() (*providers.Credentials, error) {
-	creds, err := c.Retrieve(context.Background())
+func (c *sdkCredential) GetCredentials() (*providers.Credentials, error) {
+	creds, err := c.src.Retrieve(context.Background())
 	if err != nil {
 		return nil, err
 	}
@@ -65,32 +75,32 @@ func (c *Cache) GetCredentials() (*providers.Credentials, error) {
 }
 
 // GetProviderName names the provider, such as "stscreds.AssumeRole".
-func (c *Cache) GetProviderName() string { return c.name }
+func (c *sdkCredential) GetProviderName() string { return c.name }
 
 // GetAccessKeyId returns the AccessKeyId alone.
 //
 // Deprecated: the three getters may straddle a refresh and mix two triples; use
 // GetCredential, as credentials-go says.
-func (c *Cache) GetAccessKeyId() (*string, error) {
+func (c *sdkCredential) GetAccessKeyId() (*string, error) {
 	return c.field(func(cr Credentials) string { return cr.AccessKeyId })
 }
 
 // GetAccessKeySecret returns the AccessKeySecret alone.
 //
 // Deprecated: use GetCredential.
-func (c *Cache) GetAccessKeySecret() (*string, error) {
+func (c *sdkCredential) GetAccessKeySecret() (*string, error) {
 	return c.field(func(cr Credentials) string { return cr.AccessKeySecret })
 }
 
 // GetSecurityToken returns the SecurityToken alone.
 //
 // Deprecated: use GetCredential.
-func (c *Cache) GetSecurityToken() (*string, error) {
+func (c *sdkCredential) GetSecurityToken() (*string, error) {
 	return c.field(func(cr Credentials) string { return cr.SecurityToken })
 }
 
-func (c *Cache) field(pick func(Credentials) string) (*string, error) {
-	creds, err := c.Retrieve(context.Background())
+func (c *sdkCredential) field(pick func(Credentials) string) (*string, error) {
+	creds, err := c.src.Retrieve(context.Background())
 	if err != nil {
 		return nil, err
 	}
@@ -99,13 +109,13 @@ func (c *Cache) field(pick func(Credentials) string) (*string, error) {
 }
 
 // GetBearerToken returns an empty string: these are AccessKey credentials.
-func (c *Cache) GetBearerToken() *string {
+func (c *sdkCredential) GetBearerToken() *string {
 	empty := ""
 	return &empty
 }
 
 // GetType returns "sts", the credentials-go type of temporary AccessKey credentials.
-func (c *Cache) GetType() *string {
+func (c *sdkCredential) GetType() *string {
 	typ := "sts"
 	return &typ
 }

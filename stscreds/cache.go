@@ -117,11 +117,11 @@ type refresh struct {
 // Cache keeps the credentials of a Provider and refreshes them ahead of expiry. It is
 // safe for concurrent use; see the package documentation for what it guarantees.
 type Cache struct {
-	provider Provider
-	opts     CacheOptions
-	name     string // for credentials-go's provider name
-	session  string // names the session in errors ("session <role ARN> \"<name>\""); empty: none
-	group    *group // the owner's refreshes, when an owner ends them; nil: none
+	sdkCredential // the credential interfaces of the SDKs, reading this cache
+	provider      Provider
+	opts          CacheOptions
+	session       string // names the session in errors ("session <role ARN> \"<name>\""); empty: none
+	group         *group // the owner's refreshes, when an owner ends them; nil: none
 
 	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
 
@@ -155,7 +155,9 @@ func newCache(p Provider, name string, opts CacheOptions) *Cache {
 		c := inner.cache()
 		p, name, session = c.provider, c.name, c.session
 	}
-	return &Cache{provider: p, opts: opts.withDefaults(), name: name, session: session}
+	c := &Cache{provider: p, opts: opts.withDefaults(), session: session}
+	c.sdkCredential = sdkCredential{src: c, name: name}
+	return c
 }
 
 // now reads the cache's clock as wall-clock Unix nanoseconds.

@@ -171,27 +171,41 @@ func TestInvalidateOnlyTheRefusedCredentials(t *testing.T) {
 
 	// End to end: a call signed with id-2 is refused after the cache has moved on to
 	// id-3; the client sends it again with id-3 and does not throw id-3 away.
-	var refused atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.Header.Get("Authorization"), "Credential=id-2,") {
-			refused.Add(1)
-			c.Invalidate() // the cache refreshes meanwhile, elsewhere
-			_, _ = c.Retrieve(r.Context())
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"RequestId":"R","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."}`)
-			return
-		}
-		fmt.Fprint(w, `{"RequestId":"R","AccountId":"1","Arn":"acs:ram::1:user/u","IdentityType":"RAMUser","UserId":"u","PrincipalId":"u"}`)
-	}))
-	defer srv.Close()
-	client, err := sts.NewClient(&sts.Config{Credential: c, Endpoint: dara.String(strings.TrimPrefix(srv.URL, "http://")), Protocol: dara.String("HTTP")})
-	require.NoError(t, err)
+	client, refused := refusingService(t, c, "id-2", func() {
+		c.Invalidate() // the cache refreshes meanwhile, elsewhere
+		_, _ = c.Retrieve(ctx)
+	})
 	_, err = client.GetCallerIdentityWithContext(ctx, nil)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, refused.Load())
 	require.EqualValues(t, 3, p.calls.Load(), "id-3 was kept: no fourth fetch")
 	got, _ = c.Retrieve(ctx)
 	require.Equal(t, "id-3", got.AccessKeyId)
+}
+
+// refusingService is a client of a service that signs with cred: the service answers
+// GetCallerIdentity, except that it refuses calls signed with accessKeyId as unknown
+// (InvalidAccessKeyId.NotFound), calling onRefusal first if not nil, and counts the
+// refusals.
+func refusingService(t *testing.T, cred sts.ContextCredential, accessKeyId string, onRefusal func()) (*sts.Client, *atomic.Int32) {
+	t.Helper()
+	refused := new(atomic.Int32)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Authorization"), "Credential="+accessKeyId+",") {
+			if onRefusal != nil {
+				onRefusal()
+			}
+			refused.Add(1)
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"RequestId":"R","Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found."}`)
+			return
+		}
+		fmt.Fprint(w, `{"RequestId":"R","AccountId":"1","Arn":"acs:ram::1:user/u","IdentityType":"RAMUser","UserId":"u","PrincipalId":"u"}`)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := sts.NewClient(&sts.Config{Credential: cred, Endpoint: dara.String(strings.TrimPrefix(srv.URL, "http://")), Protocol: dara.String("HTTP")})
+	require.NoError(t, err)
+	return client, refused
 }
 
 // TestSharedSessionsNeedANamedSigner: two caches on one store whose clients cannot
@@ -338,4 +352,11 @@ func TestZeroExpirationIsRefused(t *testing.T) {
 	p := mustAssumeRole(t, client, "acs:ram::1234567890123456:role/r")
 	_, err := p.Retrieve(context.Background())
 	require.ErrorContains(t, err, "Expiration is the zero time")
+}
+
+func (m *memStore) Delete(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.entries, key)
+	return nil
 }

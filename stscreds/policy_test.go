@@ -71,7 +71,7 @@ func TestSessionCacheSharesEqualPolicies(t *testing.T) {
 		require.Equal(t, got[0], creds)
 	}
 
-	c.Invalidate(session(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject"],"Resource":["acs:oss:*:*:b/alice/*"]}]}`))
+	require.NoError(t, c.Invalidate(context.Background(), session(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject"],"Resource":["acs:oss:*:*:b/alice/*"]}]}`)))
 	require.Zero(t, c.Len(), "invalidated under another spelling")
 	_, err := c.Retrieve(context.Background(), session(spellings[1]))
 	require.NoError(t, err)

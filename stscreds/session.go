@@ -184,9 +184,7 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 // else from the shared store or STS. Callers asking for the same session share one
 // fetch; ctx bounds the wait, not the fetch, which others may be waiting for too.
 func (c *SessionCache) Retrieve(ctx context.Context, s Session) (Credentials, error) {
-	if s.Duration == 0 {
-		s.Duration = time.Hour
-	}
+	s = s.withDefaults()
 	c.mu.Lock()
 	el, ok := c.entries[s]
 	if ok {
@@ -205,6 +203,15 @@ func (c *SessionCache) Retrieve(ctx context.Context, s Session) (Credentials, er
 	return el.Value.(*sessionEntry).cache.Retrieve(ctx)
 }
 
+// withDefaults gives s the default Duration, so that a zero Duration and one hour are
+// the same session.
+func (s Session) withDefaults() Session {
+	if s.Duration == 0 {
+		s.Duration = time.Hour
+	}
+	return s
+}
+
 // add makes an entry for s, unless another caller has meanwhile, evicting the least
 // recently used past MaxEntries. It refuses a session the client would refuse.
 func (c *SessionCache) add(s Session) (*list.Element, error) {
@@ -218,7 +225,8 @@ func (c *SessionCache) add(s Session) (*list.Element, error) {
 	e := &sessionEntry{session: s}
 	e.cache = &Cache{provider: ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		return c.fetch(ctx, s, req)
-	}), opts: c.opts.Cache, name: sessionSource, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group}
+	}), opts: c.opts.Cache, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group}
+	e.cache.sdkCredential = sdkCredential{src: e.cache, name: sessionSource}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -236,19 +244,47 @@ func (c *SessionCache) add(s Session) (*list.Element, error) {
 	return el, nil
 }
 
-// Invalidate drops s from memory, so that the next Retrieve fetches it anew (from
-// the store, if another process has refreshed it, or from STS).
-func (c *SessionCache) Invalidate(s Session) {
-	if s.Duration == 0 {
-		s.Duration = time.Hour
-	}
-	s = s.canonical()
+// Invalidate drops s from memory and from the shared store, so that the next
+// Retrieve, in this process or any other, fetches it from STS. The session is dropped
+// from memory whatever happens; an error says that the shared entry could not be
+// removed (the store failed, or is left alone after failures), and other processes
+// may adopt it until it is due for a refresh.
+func (c *SessionCache) Invalidate(ctx context.Context, s Session) error {
+	s = s.withDefaults().canonical()
+	// The shared entry first: were memory dropped first, a Retrieve meanwhile could
+	// adopt the shared entry again and keep it after this returns.
+	_, err := c.unshare(ctx, s, "", "")
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[s]; ok {
 		c.lru.Remove(el)
 		delete(c.entries, s)
 	}
+	return err
+}
+
+// invalidateCredentials drops s's credentials, in the store and then in memory, where
+// they are the ones given, and reports whether it dropped any. Memory may keep
+// credentials it has only just fetched (see Cache.InvalidateCredentials).
+func (c *SessionCache) invalidateCredentials(ctx context.Context, s Session, accessKeyId, securityToken string) bool {
+	removed, _ := c.unshare(ctx, s, accessKeyId, securityToken) // a failure is logged by the store's guard
+	c.mu.Lock()
+	el, ok := c.entries[s]
+	c.mu.Unlock()
+	return ok && el.Value.(*sessionEntry).cache.InvalidateCredentials(accessKeyId, securityToken) || removed
+}
+
+// unshare removes s's entry from the store, if there is a store, and if the entry holds
+// the credentials given (any, when accessKeyId is empty).
+func (c *SessionCache) unshare(ctx context.Context, s Session, accessKeyId, securityToken string) (bool, error) {
+	if c.store == nil {
+		return false, nil
+	}
+	key, err := c.key(ctx, s)
+	if err != nil {
+		return false, err
+	}
+	return c.store.remove(ctx, key, accessKeyId, securityToken)
 }
 
 // Len returns how many sessions are in memory.

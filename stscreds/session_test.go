@@ -79,7 +79,7 @@ func TestSessionCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	ask("b")
 	require.Equal(t, 4, srv.RequestCount("AssumeRole"), "b was evicted")
 
-	c.Invalidate(stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "user-b", Duration: time.Hour})
+	require.NoError(t, c.Invalidate(context.Background(), stscreds.Session{RoleArn: srv.Role().Arn, RoleSessionName: "user-b", Duration: time.Hour}))
 	ask("b")
 	require.Equal(t, 5, srv.RequestCount("AssumeRole"), "invalidated; a zero Duration and one hour are the same session")
 }

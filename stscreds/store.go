@@ -2,6 +2,8 @@ package stscreds
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,6 +23,9 @@ type SharedStore interface {
 	// the function that releases the lock if it is still this holder's, or nil when
 	// another holder has the lock.
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(context.Context) error, err error)
+	// Delete removes what is stored under key, so that no process adopts it again
+	// (SessionCache.Invalidate). Removing a key that holds nothing is no error.
+	Delete(ctx context.Context, key string) error
 }
 
 // storeFailuresToOpen is how many store failures in a row open the circuit.
@@ -125,6 +130,37 @@ func (g *guardedStore) lock(ctx context.Context, key string, ttl time.Duration) 
 		g.result(base, release(opCtx))
 	}, true
 }
+
+// remove deletes key's entry, if it holds the credentials with accessKeyId and
+// securityToken (any, when accessKeyId is empty), and reports whether there was one to delete (always true
+// for any). Between the check and the removal another process may publish fresh
+// credentials, which are then removed too: that costs one STS call, never
+// correctness. It fails without trying while the circuit is open.
+func (g *guardedStore) remove(ctx context.Context, key, accessKeyId, securityToken string) (bool, error) {
+	if !g.available() {
+		return false, errStoreUnavailable
+	}
+	if accessKeyId != "" {
+		creds, found, ok := g.load(ctx, key, 0)
+		switch {
+		case !ok:
+			return false, errStoreUnavailable
+		case !found || creds.AccessKeyId != accessKeyId || creds.SecurityToken != securityToken:
+			return false, nil
+		}
+	}
+	opCtx, cancel := context.WithTimeout(ctx, g.timeout)
+	defer cancel()
+	err := g.store.Delete(opCtx, key)
+	g.result(ctx, err)
+	if err != nil {
+		return false, fmt.Errorf("stscreds: removing a shared session: %w", err)
+	}
+	return true, nil
+}
+
+// errStoreUnavailable is the error of an operation the circuit breaker held back.
+var errStoreUnavailable = errors.New("stscreds: the shared store is unavailable (failing or cooling down)")
 
 // save publishes creds until the time given, if that is still to come.
 func (g *guardedStore) save(ctx context.Context, key string, creds Credentials, until time.Time) {

@@ -570,3 +570,42 @@ func TestFleetQuota(t *testing.T) {
 	require.Equal(t, 1000, srv.RequestCount("AssumeRole"))
 	t.Logf("with the fleet limiter at 80/s: 0 throttled, 1000 calls in %s", time.Since(start))
 }
+
+// TestInvalidateReachesTheStore: a replica invalidates a session that the fleet shares.
+// Its next Retrieve calls STS instead of adopting the shared entry again, and a replica
+// that did not hold the session adopts the new credentials. With Redis down,
+// Invalidate says the shared entry stayed, and still drops the session from memory.
+func TestInvalidateReachesTheStore(t *testing.T) {
+	redis := redistest.Start(t)
+	store := newStore(t, redis, keyA)
+	srv := ststest.NewServer()
+	defer srv.Close()
+	replicas := fleet(t, srv, 3, nil, nil, withStore(store))
+	ctx := context.Background()
+	s := session(srv, 1)
+
+	old, err := replicas[0].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	shared, err := replicas[1].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	require.Equal(t, old.AccessKeyId, shared.AccessKeyId)
+	require.Equal(t, 1, srv.RequestCount("AssumeRole"))
+
+	require.NoError(t, replicas[0].cache.Invalidate(ctx, s))
+	fresh, err := replicas[0].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	require.Equal(t, 2, srv.RequestCount("AssumeRole"), "invalidated: from STS, not from Redis")
+	require.NotEqual(t, old.AccessKeyId, fresh.AccessKeyId)
+	adopted, err := replicas[2].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	require.Equal(t, fresh.AccessKeyId, adopted.AccessKeyId, "the new credentials are shared")
+	require.Equal(t, 2, srv.RequestCount("AssumeRole"))
+
+	redis.Stop()
+	err = replicas[2].cache.Invalidate(ctx, s)
+	require.ErrorContains(t, err, "shared session")
+	require.NotContains(t, err.Error(), fresh.AccessKeySecret)
+	_, err = replicas[2].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	require.Equal(t, 3, srv.RequestCount("AssumeRole"), "dropped from memory all the same")
+}

@@ -195,6 +195,14 @@ func (s *Store) Save(ctx context.Context, key string, creds stscreds.Credentials
 	return nil
 }
 
+// Delete removes the entry under key; its lock, if any, is left to its holder.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := s.rdb.Del(ctx, s.entryKey(key)).Err(); err != nil {
+		return fmt.Errorf("redisstore: DEL: %w", err)
+	}
+	return nil
+}
+
 // unlockScript deletes a lock only if it still holds the caller's token, so that a
 // holder whose lock expired cannot release the next holder's.
 var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,6 +155,32 @@ func TestLock(t *testing.T) {
 	mine, err := store.Lock(ctx, hash, time.Second)
 	require.NoError(t, err)
 	require.NotNil(t, mine, "released")
+}
+
+// TestDelete removes an entry and nothing else: not the lock, not another entry; a
+// key with nothing stored is no error.
+func TestDelete(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	store := newStore(t, srv, keyA)
+	other := strings.Repeat("ab", 32)
+	for _, key := range []string{hash, other} {
+		require.NoError(t, store.Save(ctx, key, sample(), time.Now().Add(time.Minute)))
+	}
+	unlock, err := store.Lock(ctx, hash, time.Minute)
+	require.NoError(t, err)
+	require.NoError(t, store.Delete(ctx, hash))
+	_, found, err := store.Load(ctx, hash)
+	require.NoError(t, err)
+	require.False(t, found)
+	_, found, err = store.Load(ctx, other)
+	require.NoError(t, err)
+	require.True(t, found, "another entry stays")
+	held, err := store.Lock(ctx, hash, time.Minute)
+	require.NoError(t, err)
+	require.Nil(t, held, "the lock stays with its holder")
+	require.NoError(t, unlock(ctx))
+	require.NoError(t, store.Delete(ctx, hash), "nothing stored")
 }
 
 // TestFullRedisIsAMiss fills a Redis that may not evict: Save stores nothing and
