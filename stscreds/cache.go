@@ -120,8 +120,9 @@ type Cache struct {
 	sdkCredential // the credential interfaces of the SDKs, reading this cache
 	provider      Provider
 	opts          CacheOptions
-	session       string // names the session in errors ("session <role ARN> \"<name>\""); empty: none
-	group         *group // the owner's refreshes, when an owner ends them; nil: none
+	session       string    // names the session in errors ("session <role ARN> \"<name>\""); empty: none
+	group         *group    // the owner's refreshes, when an owner ends them; nil: none
+	stats         *counters // the cache's own, or its SessionCache's
 
 	value atomic.Pointer[entry] // nil until the first refresh, or after Invalidate
 
@@ -155,7 +156,7 @@ func newCache(p Provider, name string, opts CacheOptions) *Cache {
 		c := inner.cache()
 		p, name, session = c.provider, c.name, c.session
 	}
-	c := &Cache{provider: p, opts: opts.withDefaults(), session: session}
+	c := &Cache{provider: p, opts: opts.withDefaults(), session: session, stats: new(counters)}
 	c.sdkCredential = sdkCredential{src: c, name: name}
 	return c
 }
@@ -171,13 +172,16 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	if e := c.value.Load(); e != nil {
 		now := c.now()
 		if now < e.refreshAt {
+			c.stats.hit()
 			return e.creds, nil
 		}
 		if now < e.expires { // within the expiry window
+			c.stats.hit()
 			c.refreshInBackground(ctx, e, now)
 			return e.creds, nil
 		}
 	}
+	c.stats.misses.Add(1)
 	return c.wait(ctx)
 }
 
@@ -299,6 +303,7 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 		stop := context.AfterFunc(c.group.ctx, cancel)
 		defer stop()
 	}
+	c.stats.refreshes.Add(1)
 	creds, err := c.provider.Retrieve(ctx)
 	cancel()
 	wall := c.opts.Clock()
@@ -324,6 +329,7 @@ func (c *Cache) run(ctx context.Context, r *refresh) {
 			c.failures, c.retryAt, c.lastErr = 0, 0, nil
 		}
 	} else {
+		c.stats.refreshFailures.Add(1)
 		r.err = c.backOffLocked(now, err)
 	}
 	c.inflight = nil

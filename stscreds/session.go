@@ -115,6 +115,8 @@ type SessionCache struct {
 	opts   SessionCacheOptions
 	store  *guardedStore // nil without a Store
 	group  *group
+	stats  *counters // its sessions' caches count here
+	counts sessionCounters
 
 	mu      sync.Mutex // guards entries and lru
 	entries map[Session]*list.Element
@@ -173,7 +175,7 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 		o.Logger = slog.Default()
 	}
 	o.Cache = o.Cache.withDefaults()
-	c := &SessionCache{client: client, opts: o, group: newGroup(), entries: map[Session]*list.Element{}, lru: list.New()}
+	c := &SessionCache{client: client, opts: o, group: newGroup(), stats: new(counters), entries: map[Session]*list.Element{}, lru: list.New()}
 	if o.Store != nil {
 		c.store = &guardedStore{store: o.Store, timeout: o.StoreTimeout, cooldown: o.StoreCooldown, logger: o.Logger, now: o.Cache.Clock}
 	}
@@ -225,7 +227,7 @@ func (c *SessionCache) add(s Session) (*list.Element, error) {
 	e := &sessionEntry{session: s}
 	e.cache = &Cache{provider: ProviderFunc(func(ctx context.Context) (Credentials, error) {
 		return c.fetch(ctx, s, req)
-	}), opts: c.opts.Cache, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group}
+	}), opts: c.opts.Cache, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group, stats: c.stats}
 	e.cache.sdkCredential = sdkCredential{src: e.cache, name: sessionSource}
 
 	c.mu.Lock()
@@ -240,6 +242,7 @@ func (c *SessionCache) add(s Session) (*list.Element, error) {
 		oldest := c.lru.Back()
 		c.lru.Remove(oldest)
 		delete(c.entries, oldest.Value.(*sessionEntry).session)
+		c.counts.evictions.Add(1)
 	}
 	return el, nil
 }
@@ -322,7 +325,7 @@ func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRole
 	window := c.window(s)
 	giveUp := c.opts.Cache.Clock().Add(c.opts.MaxLockWait)
 	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
-		if creds, found, ok := c.store.load(ctx, key, window); !ok {
+		if creds, found, ok := c.load(ctx, key, window); !ok {
 			return c.assume(ctx, req)
 		} else if found {
 			return creds, nil
@@ -334,13 +337,16 @@ func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRole
 		if unlock != nil {
 			defer unlock()
 			// Another process may have published between the load and the lock.
-			if creds, found, _ := c.store.load(ctx, key, window); found {
+			if creds, found, _ := c.load(ctx, key, window); found {
 				return creds, nil
 			}
 			return c.assumeAndPublish(ctx, req, key, window)
 		}
 		if !c.opts.Cache.Clock().Before(giveUp) {
 			return c.assumeAndPublish(ctx, req, key, window)
+		}
+		if pause == 5*time.Millisecond { // the first wait of this fetch
+			c.counts.lockWaits.Add(1)
 		}
 		t := time.NewTimer(pause)
 		select {
@@ -352,8 +358,21 @@ func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRole
 	}
 }
 
+// load reads key from the store, counting what it found.
+func (c *SessionCache) load(ctx context.Context, key string, window time.Duration) (creds Credentials, found, ok bool) {
+	creds, found, ok = c.store.load(ctx, key, window)
+	switch {
+	case found:
+		c.counts.sharedHits.Add(1)
+	case ok:
+		c.counts.sharedMisses.Add(1)
+	}
+	return creds, found, ok
+}
+
 // assume calls STS.
 func (c *SessionCache) assume(ctx context.Context, req *sts.AssumeRoleRequest) (Credentials, error) {
+	c.counts.stsCalls.Add(1)
 	resp, err := c.client.AssumeRoleWithContext(ctx, req, nil)
 	if err != nil {
 		return Credentials{}, err

@@ -46,7 +46,17 @@ type guardedStore struct {
 	failures  int        // in a row
 	open      bool
 	openUntil time.Time
-	probing   bool // one operation is trying the store while the circuit is open
+	probing   bool   // one operation is trying the store while the circuit is open
+	fails     uint64 // failures in all
+	opens     uint64 // times the circuit opened
+}
+
+// stats returns the failures so far, whether the circuit is open and how often it
+// opened.
+func (g *guardedStore) stats() (failures uint64, open bool, opens uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.fails, g.open, g.opens
 }
 
 // available reports whether the store may be used now; while the circuit is open,
@@ -82,10 +92,12 @@ func (g *guardedStore) result(ctx context.Context, err error) bool {
 		return true
 	}
 	g.failures++
+	g.fails++
 	if g.open || g.failures >= storeFailuresToOpen {
 		g.openUntil = g.now().Add(g.cooldown)
 		if !g.open {
 			g.open = true
+			g.opens++
 			g.logger.Warn("stscreds: the shared store is unavailable; fetching sessions from STS directly",
 				slog.String("error", err.Error()), slog.Duration("retry_in", g.cooldown))
 		}
