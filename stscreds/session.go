@@ -1,7 +1,6 @@
 package stscreds
 
 import (
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -64,8 +63,12 @@ func (s Session) request() *sts.AssumeRoleRequest {
 
 // SessionCacheOptions tune a SessionCache. Zero values take the defaults.
 type SessionCacheOptions struct {
-	// MaxEntries bounds how many sessions are kept in memory; past it the least
-	// recently used is dropped. Zero means 10,000.
+	// MaxEntries bounds how many sessions are kept in memory; past it one not used
+	// lately is dropped. The bound holds at all times, and is met approximately: the
+	// sessions are kept in up to 64 shards of MaxEntries/64 (at least 64) each, and a
+	// full shard drops one of its own by CLOCK, an approximation of least recently
+	// used, so a cache may drop sessions while holding a few percent fewer than
+	// MaxEntries. Zero means 10,000.
 	MaxEntries int
 	// Store shares sessions with other processes (see stscreds/redisstore). It is
 	// consulted only when a session is not in memory or due for a refresh. Nil keeps
@@ -102,8 +105,9 @@ type SessionCacheOptions struct {
 
 // SessionCache keeps the credentials of many role sessions, each reused until its
 // refresh window and refreshed by one AssumeRole call at a time, as a Cache does for
-// one. It bounds memory with least-recently-used eviction and never returns expired
-// credentials. With a SharedStore, a fleet of processes makes one STS call per
+// one. A read of a session in memory takes no lock that reads of other sessions take.
+// It bounds memory by evicting sessions not used lately (see MaxEntries) and never
+// returns expired credentials. With a SharedStore, a fleet of processes makes one STS call per
 // session and refresh window between them: on a miss one process fetches under a
 // fleet-wide lock and publishes, the others wait for its entry. When the store fails
 // or is slow, each process calls STS itself, still once per session, and sharing
@@ -111,22 +115,13 @@ type SessionCacheOptions struct {
 //
 // It is safe for concurrent use. Close ends refreshes under way and waits for them.
 type SessionCache struct {
-	client AssumeRoleAPI
-	opts   SessionCacheOptions
-	store  *guardedStore // nil without a Store
-	group  *group
-	stats  *counters // its sessions' caches count here
-	counts sessionCounters
-
-	mu      sync.Mutex // guards entries and lru
-	entries map[Session]*list.Element
-	lru     *list.List // of *sessionEntry, most recently used first
-}
-
-// sessionEntry is one session's cache.
-type sessionEntry struct {
-	session Session
-	cache   *Cache
+	client   AssumeRoleAPI
+	opts     SessionCacheOptions
+	store    *guardedStore // nil without a Store
+	group    *group
+	sessions *sessionMap
+	stats    *counters // its sessions' caches count here
+	counts   sessionCounters
 }
 
 // errClosed is the error of a cache whose owner has been closed.
@@ -175,7 +170,7 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 		o.Logger = slog.Default()
 	}
 	o.Cache = o.Cache.withDefaults()
-	c := &SessionCache{client: client, opts: o, group: newGroup(), stats: new(counters), entries: map[Session]*list.Element{}, lru: list.New()}
+	c := &SessionCache{client: client, opts: o, group: newGroup(), sessions: newSessionMap(o.MaxEntries), stats: new(counters)}
 	if o.Store != nil {
 		c.store = &guardedStore{store: o.Store, timeout: o.StoreTimeout, cooldown: o.StoreCooldown, logger: o.Logger, now: o.Cache.Clock}
 	}
@@ -187,22 +182,17 @@ func NewSessionCache(client AssumeRoleAPI, optFns ...func(*SessionCacheOptions))
 // fetch; ctx bounds the wait, not the fetch, which others may be waiting for too.
 func (c *SessionCache) Retrieve(ctx context.Context, s Session) (Credentials, error) {
 	s = s.withDefaults()
-	c.mu.Lock()
-	el, ok := c.entries[s]
-	if ok {
-		c.lru.MoveToFront(el)
-	}
-	c.mu.Unlock()
-	if !ok {
+	e := c.sessions.get(s)
+	if e == nil {
 		if n := s.canonical(); n != s {
 			return c.Retrieve(ctx, n) // entries hold canonical policies only
 		}
 		var err error
-		if el, err = c.add(s); err != nil {
+		if e, err = c.add(s); err != nil {
 			return Credentials{}, err
 		}
 	}
-	return el.Value.(*sessionEntry).cache.Retrieve(ctx)
+	return e.cache.Retrieve(ctx)
 }
 
 // withDefaults gives s the default Duration, so that a zero Duration and one hour are
@@ -214,37 +204,22 @@ func (s Session) withDefaults() Session {
 	return s
 }
 
-// add makes an entry for s, unless another caller has meanwhile, evicting the least
-// recently used past MaxEntries. It refuses a session the client would refuse.
-func (c *SessionCache) add(s Session) (*list.Element, error) {
-	req := s.request()
-	if err := req.Validate(); err != nil {
+// add makes an entry for s, unless another caller has meanwhile, evicting past
+// MaxEntries. It refuses a session the client would refuse.
+func (c *SessionCache) add(s Session) (*sessionEntry, error) {
+	if err := s.request().Validate(); err != nil {
 		return nil, err
 	}
 	if c.group.ctx.Err() != nil {
 		return nil, fmt.Errorf("stscreds: %s: %w", sessionLabel(s.RoleArn, s.RoleSessionName), errClosed)
 	}
-	e := &sessionEntry{session: s}
-	e.cache = &Cache{provider: ProviderFunc(func(ctx context.Context) (Credentials, error) {
-		return c.fetch(ctx, s, req)
-	}), opts: c.opts.Cache, session: sessionLabel(s.RoleArn, s.RoleSessionName), group: c.group, stats: c.stats}
-	e.cache.sdkCredential = sdkCredential{src: e.cache, name: sessionSource}
-
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[s]; ok {
-		c.lru.MoveToFront(el)
-		return el, nil
-	}
-	el := c.lru.PushFront(e)
-	c.entries[s] = el
-	for c.lru.Len() > c.opts.MaxEntries {
-		oldest := c.lru.Back()
-		c.lru.Remove(oldest)
-		delete(c.entries, oldest.Value.(*sessionEntry).session)
-		c.counts.evictions.Add(1)
-	}
-	return el, nil
+	e := &sessionEntry{owner: c, session: s}
+	e.cache.provider, e.cache.opts, e.cache.group, e.cache.stats = e, c.opts.Cache, c.group, c.stats
+	e.cache.session = sessionLabel(s.RoleArn, s.RoleSessionName)
+	e.cache.sdkCredential = sdkCredential{src: &e.cache, name: sessionSource}
+	e, evicted := c.sessions.add(e)
+	c.counts.evictions.Add(uint64(evicted))
+	return e, nil
 }
 
 // Invalidate drops s from memory and from the shared store, so that the next
@@ -257,12 +232,7 @@ func (c *SessionCache) Invalidate(ctx context.Context, s Session) error {
 	// The shared entry first: were memory dropped first, a Retrieve meanwhile could
 	// adopt the shared entry again and keep it after this returns.
 	_, err := c.unshare(ctx, s, "", "")
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[s]; ok {
-		c.lru.Remove(el)
-		delete(c.entries, s)
-	}
+	c.sessions.remove(s)
 	return err
 }
 
@@ -271,10 +241,8 @@ func (c *SessionCache) Invalidate(ctx context.Context, s Session) error {
 // credentials it has only just fetched (see Cache.InvalidateCredentials).
 func (c *SessionCache) invalidateCredentials(ctx context.Context, s Session, accessKeyId, securityToken string) bool {
 	removed, _ := c.unshare(ctx, s, accessKeyId, securityToken) // a failure is logged by the store's guard
-	c.mu.Lock()
-	el, ok := c.entries[s]
-	c.mu.Unlock()
-	return ok && el.Value.(*sessionEntry).cache.InvalidateCredentials(accessKeyId, securityToken) || removed
+	e := c.sessions.peek(s)
+	return e != nil && e.cache.InvalidateCredentials(accessKeyId, securityToken) || removed
 }
 
 // unshare removes s's entry from the store, if there is a store, and if the entry holds
@@ -291,11 +259,7 @@ func (c *SessionCache) unshare(ctx context.Context, s Session, accessKeyId, secu
 }
 
 // Len returns how many sessions are in memory.
-func (c *SessionCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Len()
-}
+func (c *SessionCache) Len() int { return c.sessions.len() }
 
 // Close ends the fetches under way and waits for them. Afterwards Retrieve still
 // returns credentials held in memory until they are due for a refresh, and fails
@@ -310,7 +274,8 @@ const sessionSource = "stscreds.SessionCache"
 // fetch gets s's credentials for the cache of its entry: from the store, where
 // another process has published them, else from STS under the store's lock. Without
 // a usable store it calls STS directly.
-func (c *SessionCache) fetch(ctx context.Context, s Session, req *sts.AssumeRoleRequest) (Credentials, error) {
+func (c *SessionCache) fetch(ctx context.Context, s Session) (Credentials, error) {
+	req := s.request()
 	if c.store == nil {
 		return c.assume(ctx, req)
 	}

@@ -133,3 +133,82 @@ func TestSessionCacheCloseEndsFetches(t *testing.T) {
 	require.Less(t, time.Since(start), 5*time.Second)
 	require.Error(t, <-errc)
 }
+
+// sessionCache is a SessionCache of stubAssumer (no network), with at most max
+// sessions.
+func sessionCache(t *testing.T, max int) *stscreds.SessionCache {
+	t.Helper()
+	c, err := stscreds.NewSessionCache(stubAssumer{}, func(o *stscreds.SessionCacheOptions) { o.MaxEntries = max })
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestSessionCacheBound fills a cache of 1,000 with three times as many sessions: it
+// never holds more than 1,000, holds most of them once it has seen 1,000, and all
+// 1,000 once every shard is full.
+func TestSessionCacheBound(t *testing.T) {
+	c := sessionCache(t, 1000)
+	ctx := context.Background()
+	for i := range 3000 {
+		_, err := c.Retrieve(ctx, benchSession(i))
+		require.NoError(t, err)
+		require.LessOrEqual(t, c.Len(), 1000)
+		if i == 999 {
+			require.GreaterOrEqual(t, c.Len(), 900, "having seen MaxEntries sessions")
+		}
+	}
+	require.Equal(t, 1000, c.Len())
+	got := c.Stats()
+	require.EqualValues(t, 2000, got.Evictions)
+	require.EqualValues(t, 3000, got.STSCalls)
+}
+
+// TestSessionCacheKeepsHotSessions reads 100 sessions between every 100 new ones, in a
+// cache of 1,000: the new ones push each other out, the 100 read often are never
+// evicted (one AssumeRole each, however many new sessions pass).
+func TestSessionCacheKeepsHotSessions(t *testing.T) {
+	c := sessionCache(t, 1000)
+	ctx := context.Background()
+	next := 1000
+	for range 50 {
+		for i := range 100 {
+			_, err := c.Retrieve(ctx, benchSession(i))
+			require.NoError(t, err)
+		}
+		for range 100 {
+			_, err := c.Retrieve(ctx, benchSession(next))
+			require.NoError(t, err)
+			next++
+		}
+	}
+	got := c.Stats()
+	require.EqualValues(t, 100+50*100, got.STSCalls, "the hot 100 were fetched once each")
+	require.Greater(t, got.Evictions, uint64(3000))
+}
+
+// TestSessionCacheEvictsUnderLoad reads 300 sessions at random from 16 goroutines in a
+// cache of 100: no error, never more than 100 held, and every session made is either
+// held or counted as evicted, each with the one AssumeRole call that filled it.
+func TestSessionCacheEvictsUnderLoad(t *testing.T) {
+	c := sessionCache(t, 100)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 500 {
+				if _, err := c.Retrieve(context.Background(), benchSession((g*7919+i*31)%300)); err != nil {
+					t.Error(err)
+					return
+				}
+				if n := c.Len(); n > 100 {
+					t.Errorf("%d sessions held", n)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got := c.Stats()
+	require.Equal(t, got.STSCalls, got.Evictions+uint64(got.Entries))
+	require.Equal(t, got.Hits+got.Misses, uint64(16*500))
+}
