@@ -9,8 +9,8 @@
 // users, 10 requests each, alternating between the replicas, from 8 goroutines):
 // first with each replica on its own, then with both sharing one SessionCache store
 // and one rate limit. It prints the token requests served and the AssumeRole calls
-// STS received each time (counted by the fake STS itself), and one answer (secret
-// redacted).
+// STS received each time (counted by the fake STS itself), one answer (secret
+// redacted), and what one replica's /metrics endpoint gives Prometheus.
 //
 // With REDIS_URL set the shared store and limiter are Redis (stscreds/redisstore), as
 // separate processes would share them, sealing the sessions with the 32-byte key in
@@ -156,7 +156,7 @@ func run(out io.Writer, env *environment, redisURL string) error {
 		{"sharing one store and one rate limit", shared},
 	} {
 		before := env.calls()
-		served, sample, err := burst(env, run.shared)
+		served, sample, scrape, err := burst(env, run.shared)
 		if err != nil {
 			return err
 		}
@@ -168,6 +168,12 @@ func run(out io.Writer, env *environment, redisURL string) error {
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
 			enc.Encode(sample)
+			fmt.Fprintln(out, "replica 1's /metrics, in part:")
+			for _, line := range strings.Split(scrape, "\n") {
+				if strings.HasPrefix(line, "stsgo_session_cache_") && !strings.Contains(line, "circuit") {
+					fmt.Fprintln(out, " ", line)
+				}
+			}
 		}
 	}
 	return nil
@@ -195,9 +201,9 @@ func sharing(out io.Writer, env *environment, redisURL string) (func(), *fleetSh
 
 // burst starts two replicas, each with a client and a SessionCache of its own (with
 // shared's store and limiter, or alone with half the quota each), and sends them
-// users × asks token requests, alternating. It returns how many were served and one
-// answer.
-func burst(env *environment, shared *fleetShare) (int64, map[string]string, error) {
+// users × asks token requests, alternating. It returns how many were served, one
+// answer, and the first replica's /metrics after the burst.
+func burst(env *environment, shared *fleetShare) (int64, map[string]string, string, error) {
 	var bases []string
 	for range 2 {
 		var limiter sts.RateLimiter = rate.NewLimiter(quota/2, 1)
@@ -207,21 +213,24 @@ func burst(env *environment, shared *fleetShare) (int64, map[string]string, erro
 		}
 		client, err := sts.NewClient(env.config, sts.WithRateLimiter(limiter))
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, "", err
 		}
 		sessions, err := stscreds.NewSessionCache(env.wrap(client), func(o *stscreds.SessionCacheOptions) { o.Store = store })
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, "", err
 		}
 		defer sessions.Close()
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, "", err
 		}
-		srv := &http.Server{Handler: &vendor{sessions: sessions, roleArn: env.roleArn}, ReadHeaderTimeout: 5 * time.Second}
+		mux := http.NewServeMux()
+		mux.Handle("/token", &vendor{sessions: sessions, roleArn: env.roleArn})
+		mux.Handle("/metrics", metrics(sessions))
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go srv.Serve(l)
 		defer srv.Shutdown(context.Background())
-		bases = append(bases, "http://"+l.Addr().String()+"/token?user=")
+		bases = append(bases, "http://"+l.Addr().String())
 	}
 
 	var served, next atomic.Int64
@@ -230,7 +239,7 @@ func burst(env *environment, shared *fleetShare) (int64, map[string]string, erro
 	for range 8 {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < users*asks; i = next.Add(1) - 1 {
-				if got := get(bases[(i/users)%2] + fmt.Sprintf("user-%d", i%users)); got != nil { // each user's asks alternate
+				if got := get(bases[(i/users)%2] + fmt.Sprintf("/token?user=user-%d", i%users)); got != nil { // each user's asks alternate
 					served.Add(1)
 					if i%users == 0 {
 						sample.Store(&got)
@@ -241,9 +250,42 @@ func burst(env *environment, shared *fleetShare) (int64, map[string]string, erro
 	}
 	wg.Wait()
 	if sample.Load() == nil {
-		return 0, nil, errors.New("no token for user-0")
+		return 0, nil, "", errors.New("no token for user-0")
 	}
-	return served.Load(), *sample.Load(), nil
+	resp, err := http.Get(bases[0] + "/metrics") // as Prometheus scrapes it
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer resp.Body.Close()
+	scrape, err := io.ReadAll(resp.Body)
+	return served.Load(), *sample.Load(), string(scrape), err
+}
+
+// metrics answers GET /metrics with the session cache's statistics in Prometheus'
+// text format, written here from SessionCache.Stats because this module does not
+// depend on Prometheus. A service that does registers
+// stsprom.NewSessionCacheCollector (module github.com/stsgo/sts/adapters), which
+// exports every statistic under these names.
+func metrics(sessions *stscreds.SessionCache) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Stats()
+		open := 0
+		if s.StoreCircuitOpen {
+			open = 1
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		for _, m := range []struct {
+			name, typ string
+			value     uint64
+		}{
+			{"hits_total", "counter", s.Hits}, {"misses_total", "counter", s.Misses},
+			{"sts_calls_total", "counter", s.STSCalls}, {"shared_hits_total", "counter", s.SharedHits},
+			{"store_failures_total", "counter", s.StoreFailures}, {"entries", "gauge", uint64(s.Entries)},
+			{"store_circuit_open", "gauge", uint64(open)},
+		} {
+			fmt.Fprintf(w, "# TYPE stsgo_session_cache_%[1]s %[2]s\nstsgo_session_cache_%[1]s %[3]d\n", m.name, m.typ, m.value)
+		}
+	})
 }
 
 // get asks the service for a token as an app would; nil when it did not get one.

@@ -75,3 +75,11 @@ func (m *memoryStore) Lock(_ context.Context, key string, ttl time.Duration) (fu
 		return nil
 	}, nil
 }
+
+// Delete removes the entry under key.
+func (m *memoryStore) Delete(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.entries, key)
+	return nil
+}
