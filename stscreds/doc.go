@@ -28,7 +28,10 @@
 // identity, signer): a token vending service keeps one session per user and policy
 // instead of calling AssumeRole per request. With a SharedStore (stscreds/redisstore
 // is one on Redis) a fleet of replicas shares the sessions, one STS call per session
-// and refresh window between them all.
+// and refresh window between them all. SessionCache.Provider hands one session to an
+// SDK as the providers below are handed; Stats on a cache or a SessionCache counts
+// its hits, misses and calls (stsprom in the adapters module exports them to
+// Prometheus).
 //
 // Every provider here implements credentials-go's credentials.Credential and
 // providers.CredentialsProvider, so it can be given as Config.Credential to this

@@ -572,8 +572,9 @@ func TestFleetQuota(t *testing.T) {
 }
 
 // TestInvalidateReachesTheStore: a replica invalidates a session that the fleet shares.
-// Its next Retrieve calls STS instead of adopting the shared entry again, and a replica
-// that did not hold the session adopts the new credentials. With Redis down,
+// Its next Retrieve calls STS instead of adopting the shared entry again, a replica
+// that did not hold the session adopts the new credentials, and one that did keeps
+// them until its own refresh. With Redis down,
 // Invalidate says the shared entry stayed, and still drops the session from memory.
 func TestInvalidateReachesTheStore(t *testing.T) {
 	redis := redistest.Start(t)
@@ -600,6 +601,9 @@ func TestInvalidateReachesTheStore(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, fresh.AccessKeyId, adopted.AccessKeyId, "the new credentials are shared")
 	require.Equal(t, 2, srv.RequestCount("AssumeRole"))
+	held, err := replicas[1].cache.Retrieve(ctx, s)
+	require.NoError(t, err)
+	require.Equal(t, old.AccessKeyId, held.AccessKeyId, "a replica keeps what it holds in memory, as documented")
 
 	redis.Stop()
 	err = replicas[2].cache.Invalidate(ctx, s)
