@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/pem"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -111,7 +112,7 @@ func BenchmarkSessionCacheHit(b *testing.B) {
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
-			i := 0
+			i := rand.IntN(len(sessions)) // goroutines serve different users at a time
 			for pb.Next() {
 				if _, err := c.Retrieve(ctx, sessions[i%len(sessions)]); err != nil {
 					b.Error(err)

@@ -2,6 +2,7 @@ package stscreds
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"unsafe"
 
@@ -34,5 +35,35 @@ func TestSessionMapShards(t *testing.T) {
 		require.Equal(t, tc.shards, len(m.shards), tc.max)
 		require.Equal(t, tc.perShard, m.perShard, tc.max)
 		require.LessOrEqual(t, len(m.shards)*m.perShard, tc.max)
+	}
+}
+
+// TestShardHashCollisions puts sessions of one hash in a shard, as two sessions whose
+// 64-bit hashes collide would be, and removes them in every order: each is found as
+// itself until removed, and the others stay.
+func TestShardHashCollisions(t *testing.T) {
+	for _, order := range [][]int{{0, 1, 2}, {1, 0, 2}, {2, 1, 0}, {1, 2, 0}} {
+		sh := shard{entries: map[uint64]*sessionEntry{}}
+		var es []*sessionEntry
+		for i := range 3 {
+			e := &sessionEntry{session: Session{RoleSessionName: fmt.Sprint("s", i)}, hash: 7}
+			sh.insertLocked(e)
+			es = append(es, e)
+		}
+		sh.insertLocked(&sessionEntry{session: Session{RoleSessionName: "other"}, hash: 8})
+		for n, i := range order {
+			require.Same(t, es[i], sh.findLocked(7, es[i].session))
+			sh.removeLocked(es[i])
+			require.Nil(t, sh.findLocked(7, es[i].session), "removed")
+			for _, j := range order[n+1:] {
+				require.Same(t, es[j], sh.findLocked(7, es[j].session), "kept")
+			}
+			for k, e := range sh.ring {
+				require.Equal(t, k, e.slot)
+			}
+		}
+		require.Len(t, sh.ring, 1)
+		require.Len(t, sh.entries, 1)
+		require.NotNil(t, sh.findLocked(8, Session{RoleSessionName: "other"}))
 	}
 }

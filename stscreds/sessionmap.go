@@ -10,8 +10,8 @@ import (
 
 // sessionMap holds a SessionCache's sessions in shards, each behind its own lock,
 // picked by a hash of the session, so that reads of different sessions share no lock
-// and writes no memory: a read takes its shard's read lock and marks the session used
-// only if it is not marked already.
+// and writes no memory: a read hashes the session once, takes its shard's read lock,
+// looks the hash up and marks the session used only if it is not marked already.
 //
 // Each shard holds at most its share of MaxEntries and evicts by CLOCK (second
 // chance), an approximation of least-recently-used: the shard's hand sweeps its
@@ -30,10 +30,10 @@ type sessionMap struct {
 // shard is one part of a sessionMap. It is padded so that two shards' locks never
 // share a 128-byte pair of cache lines.
 type shard struct {
-	mu      sync.RWMutex // guards the fields below
-	entries map[Session]*sessionEntry
-	ring    []*sessionEntry // the clock's ring of sessions, in no particular order
-	hand    int             // the next place in ring the clock looks at
+	mu      sync.RWMutex             // guards the fields below
+	entries map[uint64]*sessionEntry // by hash; sessions of one hash chain through next
+	ring    []*sessionEntry          // the clock's ring of sessions, in no particular order
+	hand    int                      // the next place in ring the clock looks at
 	_       [128 - 24 - 8 - 24 - 8]byte
 }
 
@@ -41,8 +41,10 @@ type shard struct {
 type sessionEntry struct {
 	owner   *SessionCache
 	session Session
-	used    atomic.Bool // read since the clock's hand last passed
-	slot    int         // the entry's place in its shard's ring, guarded by the shard's mu
+	hash    uint64
+	next    *sessionEntry // another session of the same hash, guarded by the shard's mu
+	used    atomic.Bool   // read since the clock's hand last passed
+	slot    int           // the entry's place in its shard's ring, guarded by the shard's mu
 	cache   Cache
 }
 
@@ -66,16 +68,13 @@ func newSessionMap(maxEntries int) *sessionMap {
 	}
 	m := &sessionMap{seed: maphash.MakeSeed(), shards: make([]shard, n), mask: uint64(n - 1), perShard: maxEntries / n}
 	for i := range m.shards {
-		m.shards[i].entries = map[Session]*sessionEntry{}
+		m.shards[i].entries = map[uint64]*sessionEntry{}
 	}
 	return m
 }
 
-// shard picks s's shard by the fields that tell sessions of one service apart.
-func (m *sessionMap) shard(s Session) *shard {
-	h := maphash.String(m.seed, s.RoleSessionName) ^ bits.RotateLeft64(maphash.String(m.seed, s.Policy), 31)
-	return &m.shards[h&m.mask]
-}
+// hash is s's hash, which picks its shard and finds it there.
+func (m *sessionMap) hash(s Session) uint64 { return maphash.Comparable(m.seed, s) }
 
 // get returns s's entry, or nil, and marks it used.
 func (m *sessionMap) get(s Session) *sessionEntry {
@@ -88,9 +87,10 @@ func (m *sessionMap) get(s Session) *sessionEntry {
 
 // peek returns s's entry, or nil, leaving its mark alone.
 func (m *sessionMap) peek(s Session) *sessionEntry {
-	sh := m.shard(s)
+	h := m.hash(s)
+	sh := &m.shards[h&m.mask]
 	sh.mu.RLock()
-	e := sh.entries[s]
+	e := sh.findLocked(h, s)
 	sh.mu.RUnlock()
 	return e
 }
@@ -98,10 +98,11 @@ func (m *sessionMap) peek(s Session) *sessionEntry {
 // add puts e in its shard, unless the shard holds its session already: it returns the
 // entry in the map and how many it evicted to make room.
 func (m *sessionMap) add(e *sessionEntry) (*sessionEntry, int) {
-	sh := m.shard(e.session)
+	e.hash = m.hash(e.session)
+	sh := &m.shards[e.hash&m.mask]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if old := sh.entries[e.session]; old != nil {
+	if old := sh.findLocked(e.hash, e.session); old != nil {
 		old.used.Store(true)
 		return old, 0
 	}
@@ -109,20 +110,36 @@ func (m *sessionMap) add(e *sessionEntry) (*sessionEntry, int) {
 	for ; len(sh.ring) >= m.perShard; evicted++ {
 		sh.evictLocked()
 	}
+	sh.insertLocked(e)
+	return e, evicted
+}
+
+// insertLocked puts e in the shard, whose hash e.hash is.
+func (sh *shard) insertLocked(e *sessionEntry) {
 	e.slot = len(sh.ring)
 	sh.ring = append(sh.ring, e)
-	sh.entries[e.session] = e
-	return e, evicted
+	e.next = sh.entries[e.hash]
+	sh.entries[e.hash] = e
 }
 
 // remove drops s's entry, if any.
 func (m *sessionMap) remove(s Session) {
-	sh := m.shard(s)
+	h := m.hash(s)
+	sh := &m.shards[h&m.mask]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if e := sh.entries[s]; e != nil {
+	if e := sh.findLocked(h, s); e != nil {
 		sh.removeLocked(e)
 	}
+}
+
+// findLocked returns the entry of s, whose hash is h, or nil.
+func (sh *shard) findLocked(h uint64, s Session) *sessionEntry {
+	e := sh.entries[h]
+	for e != nil && e.session != s {
+		e = e.next
+	}
+	return e
 }
 
 // len counts the sessions held.
@@ -162,5 +179,16 @@ func (sh *shard) removeLocked(e *sessionEntry) {
 	sh.ring[e.slot], moved.slot = moved, e.slot
 	sh.ring[last] = nil
 	sh.ring = sh.ring[:last]
-	delete(sh.entries, e.session)
+	switch first := sh.entries[e.hash]; {
+	case first == e && e.next == nil:
+		delete(sh.entries, e.hash)
+	case first == e:
+		sh.entries[e.hash] = e.next
+	default:
+		for first.next != e {
+			first = first.next
+		}
+		first.next = e.next
+	}
+	e.next = nil
 }
