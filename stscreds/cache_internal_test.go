@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts"
 )
 
 // TestNoCacheInACache checks that caching a cached provider builds one cache over the
@@ -66,4 +69,54 @@ func TestShardHashCollisions(t *testing.T) {
 		require.Len(t, sh.entries, 1)
 		require.NotNil(t, sh.findLocked(8, Session{RoleSessionName: "other"}))
 	}
+}
+
+// assumeStub answers every AssumeRole at once with credentials named after the session.
+type assumeStub struct{}
+
+func (assumeStub) AssumeRoleWithContext(_ context.Context, req *sts.AssumeRoleRequest, _ *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
+	c := new(sts.Credentials).SetAccessKeyId("STS." + *req.RoleSessionName).SetAccessKeySecret("s").SetSecurityToken("t").
+		SetExpiration(time.Now().Add(time.Hour).UTC().Format(sts.ExpirationLayout))
+	return &sts.AssumeRoleResponse{Body: &sts.AssumeRoleResponseBody{Credentials: c}}, nil
+}
+
+// TestHitsShareNoLock holds the lock of one session's shard as a writer would: a hit
+// on a session of another shard goes through, while a hit on the held shard waits
+// for it. (On main before the shards, one mutex served every hit.)
+func TestHitsShareNoLock(t *testing.T) {
+	c, err := NewSessionCache(assumeStub{})
+	require.NoError(t, err)
+	defer c.Close()
+	ctx := context.Background()
+	session := func(i int) Session {
+		return Session{RoleArn: "acs:ram::1234567890123456:role/r", RoleSessionName: fmt.Sprint("user-", i), Duration: time.Hour}
+	}
+	held := c.sessions.hash(session(0)) & c.sessions.mask
+	other := 1
+	for c.sessions.hash(session(other))&c.sessions.mask == held {
+		other++
+	}
+	for _, i := range []int{0, other} {
+		_, err := c.Retrieve(ctx, session(i))
+		require.NoError(t, err)
+	}
+
+	sh := &c.sessions.shards[held]
+	sh.mu.Lock()
+	got, err := c.Retrieve(ctx, session(other)) // would deadlock were the lock shared
+	require.NoError(t, err)
+	require.Equal(t, "STS."+session(other).RoleSessionName, got.AccessKeyId)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = c.Retrieve(ctx, session(0))
+	}()
+	select {
+	case <-done:
+		t.Fatal("a hit on the held shard did not wait for its lock")
+	case <-time.After(20 * time.Millisecond):
+	}
+	sh.mu.Unlock()
+	<-done
+	require.EqualValues(t, 4, c.Stats().Hits+c.Stats().Misses)
 }
