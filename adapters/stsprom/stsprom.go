@@ -1,18 +1,20 @@
-// Package stsprom exports the statistics of stscreds caches to Prometheus
-// (github.com/prometheus/client_golang): one collector per cache, read at each scrape,
-// with the constant labels you give so that several caches can be registered.
+// Package stsprom exports the statistics of stscreds caches and of the fleet's rate
+// limiter (stscreds/redisstore) to Prometheus (github.com/prometheus/client_golang):
+// one collector per cache or limiter, read at each scrape, with the constant labels
+// you give so that several can be registered.
 //
 //	sessions, err := stscreds.NewSessionCache(client, ...)
 //	prometheus.MustRegister(stsprom.NewSessionCacheCollector(sessions, prometheus.Labels{"role": "vend"}))
 //
-// Counts are counters (names ending in _total); Entries and the store's circuit are
-// gauges. Every name starts with stsgo_.
+// Counts are counters (names ending in _total); Entries, the store's circuit and the
+// limiter's local pacing are gauges. Every name starts with stsgo_.
 package stsprom
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/stscreds/redisstore"
 )
 
 // CacheSource is what NewCacheCollector reads: a *stscreds.Cache, or any stscreds
@@ -24,6 +26,11 @@ type CacheSource interface {
 // SessionCacheSource is what NewSessionCacheCollector reads: a *stscreds.SessionCache.
 type SessionCacheSource interface {
 	Stats() stscreds.SessionCacheStats
+}
+
+// LimiterSource is what NewLimiterCollector reads: a *redisstore.Limiter.
+type LimiterSource interface {
+	Stats() redisstore.LimiterStats
 }
 
 // NewCacheCollector returns a collector of c's statistics as stsgo_cache_* metrics,
@@ -47,15 +54,35 @@ func NewSessionCacheCollector(c SessionCacheSource, labels prometheus.Labels) pr
 		counter(p+"shared_misses_total", "Reads of the shared store that found nothing usable.", labels, func(s s) uint64 { return s.SharedMisses }),
 		counter(p+"lock_waits_total", "Fetches that waited for another process's fetch of the same session.", labels, func(s s) uint64 { return s.LockWaits }),
 		counter(p+"store_failures_total", "Shared store operations that failed or timed out.", labels, func(s s) uint64 { return s.StoreFailures }),
-		newMetric(p+"store_circuit_open", "1 while the shared store is left alone after failures, else 0.", prometheus.GaugeValue, labels, func(s s) float64 {
-			if s.StoreCircuitOpen {
-				return 1
-			}
-			return 0
-		}),
+		newMetric(p+"store_circuit_open", "1 while the shared store is left alone after failures, else 0.", prometheus.GaugeValue, labels, func(s s) float64 { return gauge(s.StoreCircuitOpen) }),
 		counter(p+"store_circuit_opens_total", "Times the shared store began to be left alone after failures.", labels, func(s s) uint64 { return s.StoreCircuitOpens }),
 	)
 	return &collector[s]{stats: c.Stats, metrics: metrics}
+}
+
+// NewLimiterCollector returns a collector of l's statistics as stsgo_limiter_*
+// metrics, each with the constant labels given (nil for none).
+func NewLimiterCollector(l LimiterSource, labels prometheus.Labels) prometheus.Collector {
+	const p = "stsgo_limiter_"
+	type s = redisstore.LimiterStats
+	return &collector[s]{stats: l.Stats, metrics: []metric[s]{
+		counter(p+"waits_total", "Waits that let a call go, paced by Redis or locally.", labels, func(s s) uint64 { return s.Waits }),
+		newMetric(p+"wait_seconds_total", "Time those waits slept, in all.", prometheus.CounterValue, labels, func(s s) float64 { return s.WaitTime.Seconds() }),
+		counter(p+"refused_total", "Waits that failed: the turn lay past the deadline or MaxWait, or the context ended.", labels, func(s s) uint64 { return s.Refused }),
+		counter(p+"abandoned_total", "Turns reserved in Redis and left unused by a caller whose context ended.", labels, func(s s) uint64 { return s.Abandoned }),
+		counter(p+"fallbacks_total", "Times the limiter began pacing this process alone.", labels, func(s s) uint64 { return s.Fallbacks }),
+		counter(p+"redis_errors_total", "Redis operations that failed or outlasted the timeout.", labels, func(s s) uint64 { return s.RedisErrors }),
+		counter(p+"bad_states_total", "Impossible limiter states found in Redis and deleted.", labels, func(s s) uint64 { return s.BadStates }),
+		newMetric(p+"local", "1 while the limiter paces this process alone at rate/FleetSize, else 0.", prometheus.GaugeValue, labels, func(s s) float64 { return gauge(s.Local) }),
+	}}
+}
+
+// gauge is 1 for true, 0 for false.
+func gauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // cacheMetrics are the metrics of a CacheStats, read from S by get.

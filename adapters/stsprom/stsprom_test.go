@@ -15,7 +15,9 @@ import (
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/adapters/internal/stsfixture"
 	"github.com/stsgo/sts/adapters/stsprom"
+	"github.com/stsgo/sts/internal/redistest"
 	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/stscreds/redisstore"
 )
 
 // TestCollectors registers a provider's cache and a session cache, each twice under
@@ -139,4 +141,50 @@ stsgo_session_cache_store_failures_total 3
 stsgo_session_cache_sts_calls_total 4
 `), "stsgo_session_cache_store_circuit_open", "stsgo_session_cache_store_circuit_opens_total",
 		"stsgo_session_cache_store_failures_total", "stsgo_session_cache_sts_calls_total"))
+}
+
+// TestLimiterCollector scrapes a limiter in a real Redis through calls it lets go and
+// through an outage, when it paces locally: the counts and the local gauge follow.
+func TestLimiterCollector(t *testing.T) {
+	srv := redistest.Start(t)
+	limiter, err := redisstore.NewLimiter(srv.Client(), "1234567890123456:cn-hangzhou:AssumeRole", 1000, func(o *redisstore.LimiterOptions) {
+		o.Timeout, o.Burst = time.Second, 10
+	})
+	require.NoError(t, err)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(stsprom.NewLimiterCollector(limiter, prometheus.Labels{"action": "AssumeRole"}))
+	for range 5 {
+		require.NoError(t, limiter.Wait(context.Background()))
+	}
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP stsgo_limiter_local 1 while the limiter paces this process alone at rate/FleetSize, else 0.
+# TYPE stsgo_limiter_local gauge
+stsgo_limiter_local{action="AssumeRole"} 0
+# HELP stsgo_limiter_waits_total Waits that let a call go, paced by Redis or locally.
+# TYPE stsgo_limiter_waits_total counter
+stsgo_limiter_waits_total{action="AssumeRole"} 5
+`), "stsgo_limiter_local", "stsgo_limiter_waits_total"))
+
+	srv.Stop()
+	require.NoError(t, limiter.Wait(context.Background()), "paced locally")
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP stsgo_limiter_fallbacks_total Times the limiter began pacing this process alone.
+# TYPE stsgo_limiter_fallbacks_total counter
+stsgo_limiter_fallbacks_total{action="AssumeRole"} 1
+# HELP stsgo_limiter_local 1 while the limiter paces this process alone at rate/FleetSize, else 0.
+# TYPE stsgo_limiter_local gauge
+stsgo_limiter_local{action="AssumeRole"} 1
+# HELP stsgo_limiter_redis_errors_total Redis operations that failed or outlasted the timeout.
+# TYPE stsgo_limiter_redis_errors_total counter
+stsgo_limiter_redis_errors_total{action="AssumeRole"} 1
+# HELP stsgo_limiter_waits_total Waits that let a call go, paced by Redis or locally.
+# TYPE stsgo_limiter_waits_total counter
+stsgo_limiter_waits_total{action="AssumeRole"} 6
+`), "stsgo_limiter_fallbacks_total", "stsgo_limiter_local", "stsgo_limiter_redis_errors_total", "stsgo_limiter_waits_total"))
+	n, err := testutil.GatherAndCount(reg)
+	require.NoError(t, err)
+	require.Equal(t, 8, n)
+	problems, err := testutil.GatherAndLint(reg)
+	require.NoError(t, err)
+	require.Empty(t, problems)
 }
