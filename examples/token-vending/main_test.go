@@ -78,11 +78,40 @@ func TestTwoReplicas(t *testing.T) {
 			require.GreaterOrEqual(t, shared, 50, "at least one call per user")
 			require.Less(t, shared, 100, "sharing saves calls")
 			var sample map[string]string
-			require.NoError(t, json.Unmarshal([]byte(text[strings.Index(text, "{"):]), &sample))
+			require.NoError(t, json.NewDecoder(strings.NewReader(text[strings.Index(text, "{"):])).Decode(&sample))
+			require.Contains(t, text, "replica 1's /metrics, in part:\n  stsgo_session_cache_hits_total ")
 			require.Equal(t, "<redacted>", sample["AccessKeySecret"])
 			require.Equal(t, "<redacted>", sample["SecurityToken"])
 			require.Equal(t, "user-0/", sample["Prefix"])
 			require.True(t, strings.HasPrefix(sample["AccessKeyId"], "STS."), sample["AccessKeyId"])
 		})
+	}
+}
+
+// TestMetrics vends three tokens for two users and scrapes /metrics: Prometheus' text
+// format, each line typed, the hits and AssumeRole calls as they happened.
+func TestMetrics(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	sessions, err := stscreds.NewSessionCache(srv.Client())
+	require.NoError(t, err)
+	defer sessions.Close()
+	v := &vendor{sessions: sessions, roleArn: srv.Role().Arn}
+	for _, user := range []string{"alice", "bob", "alice"} {
+		w := httptest.NewRecorder()
+		v.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/token?user="+user, nil))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	}
+	w := httptest.NewRecorder()
+	metrics(sessions).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, "text/plain; version=0.0.4; charset=utf-8", w.Header().Get("Content-Type"))
+	for _, want := range []string{
+		"# TYPE stsgo_session_cache_hits_total counter\nstsgo_session_cache_hits_total 1\n",
+		"# TYPE stsgo_session_cache_misses_total counter\nstsgo_session_cache_misses_total 2\n",
+		"# TYPE stsgo_session_cache_sts_calls_total counter\nstsgo_session_cache_sts_calls_total 2\n",
+		"# TYPE stsgo_session_cache_entries gauge\nstsgo_session_cache_entries 2\n",
+		"# TYPE stsgo_session_cache_store_circuit_open gauge\nstsgo_session_cache_store_circuit_open 0\n",
+	} {
+		require.Contains(t, w.Body.String(), want)
 	}
 }
