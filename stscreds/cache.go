@@ -172,11 +172,11 @@ func (c *Cache) Retrieve(ctx context.Context) (Credentials, error) {
 	if e := c.value.Load(); e != nil {
 		now := c.now()
 		if now < e.refreshAt {
-			c.stats.hit(now)
+			c.stats.hit()
 			return e.creds, nil
 		}
 		if now < e.expires { // within the expiry window
-			c.stats.hit(now)
+			c.stats.hit()
 			c.refreshInBackground(ctx, e, now)
 			return e.creds, nil
 		}

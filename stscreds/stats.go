@@ -2,6 +2,7 @@ package stscreds
 
 import (
 	"sync/atomic"
+	"unsafe"
 )
 
 // CacheStats counts what a Cache has done since it was made; every counter only grows.
@@ -62,10 +63,15 @@ type paddedCounter struct {
 	_ [120]byte
 }
 
-// hit counts a hit at now (the wall clock in nanoseconds, which the read has taken
-// already), on the stripe its low bits pick: reads on two cores rarely pick one stripe
-// at once, and picking costs nothing more.
-func (c *counters) hit(now int64) { c.hits[uint64(now)>>6%hitStripes].n.Add(1) }
+// hit counts a hit on the stripe that the calling goroutine's stack picks: goroutines
+// have stacks of their own, at least 8 KiB each, so those hitting at once on several
+// cores mostly write different stripes, and picking costs no more than taking an
+// address. (A random stripe, or one picked by the clock, let two cores collide often
+// enough to cost the parallel read its scaling.)
+func (c *counters) hit() {
+	var anchor byte
+	c.hits[uintptr(unsafe.Pointer(&anchor))>>13%hitStripes].n.Add(1)
+}
 
 func (c *counters) snapshot() CacheStats {
 	s := CacheStats{Misses: c.misses.Load(), Refreshes: c.refreshes.Load(), RefreshFailures: c.refreshFailures.Load()}
