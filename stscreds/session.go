@@ -65,10 +65,13 @@ func (s Session) request() *sts.AssumeRoleRequest {
 type SessionCacheOptions struct {
 	// MaxEntries bounds how many sessions are kept in memory; past it one not used
 	// lately is dropped. The bound holds at all times, and is met approximately: the
-	// sessions are kept in up to 64 shards of MaxEntries/64 (at least 64) each, and a
-	// full shard drops one of its own by CLOCK, an approximation of least recently
-	// used, so a cache may drop sessions while holding a few percent fewer than
-	// MaxEntries. Zero means 10,000.
+	// sessions are kept in up to 64 shards, each holding an equal share of MaxEntries
+	// (at least 64 sessions, or all of them in one shard below 128), and a full shard
+	// drops one of its own by CLOCK, an approximation of least recently used. So a
+	// cache may drop sessions while holding a few percent fewer than MaxEntries
+	// (about 3 % when it has seen MaxEntries sessions), and holds at most the share
+	// times the shard count, MaxEntries rounded down to a multiple of it. Zero means
+	// 10,000.
 	MaxEntries int
 	// Store shares sessions with other processes (see stscreds/redisstore). It is
 	// consulted only when a session is not in memory or due for a refresh. Nil keeps

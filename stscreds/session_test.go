@@ -159,7 +159,7 @@ func TestSessionCacheBound(t *testing.T) {
 		require.NoError(t, err)
 		require.LessOrEqual(t, c.Len(), 1000)
 		if i == 999 {
-			require.GreaterOrEqual(t, c.Len(), 900, "having seen MaxEntries sessions")
+			require.GreaterOrEqual(t, c.Len(), 920, "a few percent fewer, having seen MaxEntries sessions")
 		}
 	}
 	require.Equal(t, 1000, c.Len())
