@@ -18,15 +18,20 @@ import (
 	"github.com/stsgo/sts/ststest"
 )
 
+// newVendor is the service's handler on a fake STS, both closed at the end of t.
+func newVendor(t *testing.T) (*ststest.Server, *vendor) {
+	srv := ststest.NewServer()
+	t.Cleanup(srv.Close)
+	sessions, err := stscreds.NewSessionCache(srv.Client())
+	require.NoError(t, err)
+	t.Cleanup(func() { sessions.Close() })
+	return srv, &vendor{sessions: sessions, roleArn: srv.Role().Arn}
+}
+
 // TestVendorRefusesNamesThatWiden: a user name that would widen the policy past the
 // user's own prefix gets a 400 naming the rule, and no AssumeRole call is made.
 func TestVendorRefusesNamesThatWiden(t *testing.T) {
-	srv := ststest.NewServer()
-	defer srv.Close()
-	sessions, err := stscreds.NewSessionCache(srv.Client())
-	require.NoError(t, err)
-	defer sessions.Close()
-	v := &vendor{sessions: sessions, roleArn: srv.Role().Arn}
+	srv, v := newVendor(t)
 	ask := func(user string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		v.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/token?user="+url.QueryEscape(user), nil))
@@ -91,19 +96,14 @@ func TestTwoReplicas(t *testing.T) {
 // TestMetrics vends three tokens for two users and scrapes /metrics: Prometheus' text
 // format, each line typed, the hits and AssumeRole calls as they happened.
 func TestMetrics(t *testing.T) {
-	srv := ststest.NewServer()
-	defer srv.Close()
-	sessions, err := stscreds.NewSessionCache(srv.Client())
-	require.NoError(t, err)
-	defer sessions.Close()
-	v := &vendor{sessions: sessions, roleArn: srv.Role().Arn}
+	_, v := newVendor(t)
 	for _, user := range []string{"alice", "bob", "alice"} {
 		w := httptest.NewRecorder()
 		v.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/token?user="+user, nil))
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	}
 	w := httptest.NewRecorder()
-	metrics(sessions).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	metrics(v.sessions).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	require.Equal(t, "text/plain; version=0.0.4; charset=utf-8", w.Header().Get("Content-Type"))
 	for _, want := range []string{
 		"# TYPE stsgo_session_cache_hits_total counter\nstsgo_session_cache_hits_total 1\n",
