@@ -77,12 +77,14 @@ func (s *credentialSource) get(ctx context.Context) (credential, error) {
 	if p == nil {
 		var err error
 		if p, err = s.chain(); err != nil {
-			return credential{}, fmt.Errorf("%w: %w", errNoCredentials, err)
+			return credential{}, fmt.Errorf("%w: %w", errNoCredentials, scrubber{}.error(err))
 		}
 	}
 	m, err := fetch(ctx, p)
 	if err != nil {
-		return credential{}, fmt.Errorf("get credentials: %w", err)
+		// A provider's error may quote what it read: credentials-go's CLI profile
+		// provider quotes the whole of a config.json it cannot parse, secrets and all.
+		return credential{}, fmt.Errorf("get credentials: %w", scrubber{}.error(err))
 	}
 	if m == nil || deref(m.AccessKeyId) == "" || deref(m.AccessKeySecret) == "" {
 		if m != nil && deref(m.Type) == "bearer" {

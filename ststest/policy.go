@@ -72,7 +72,7 @@ func policyGrammarError(policy string) error {
 	}
 	statements, ok := top["Statement"].([]any)
 	if !ok || len(statements) == 0 {
-		return errors.New("Statement is not a non-empty list")
+		return errors.New("the Statement is not a non-empty list")
 	}
 	for _, s := range statements {
 		if err := statementError(s); err != nil {
@@ -88,7 +88,7 @@ func statementError(v any) error {
 		return errors.New("a statement is not an object of the statement elements")
 	}
 	if s["Effect"] != "Allow" && s["Effect"] != "Deny" {
-		return errors.New("Effect is neither Allow nor Deny")
+		return errors.New("the Effect is neither Allow nor Deny")
 	}
 	if err := exclusiveList(s, "Action", "NotAction", policyActionRe); err != nil {
 		return err
@@ -102,7 +102,7 @@ func statementError(v any) error {
 	}
 	operators, ok := c.(map[string]any)
 	if !ok {
-		return errors.New("Condition is not an object")
+		return errors.New("the Condition is not an object")
 	}
 	for op, keys := range operators {
 		keyMap, ok := keys.(map[string]any)

@@ -89,12 +89,13 @@ type cachedCredentials struct {
 // get returns the credentials cached under key if they have more than keep left at
 // now.
 func (c *credentialCache) get(key string, keep time.Duration, now time.Time) (*sts.Credentials, bool) {
-	f, err := os.OpenFile(filepath.Join(c.dir, key+".json"), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	// O_NONBLOCK: a FIFO put in the file's place must not hold the command forever.
+	f, err := os.OpenFile(filepath.Join(c.dir, key+".json"), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || private(fi, false) != nil {
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || private(fi, false) != nil {
 		return nil, false
 	}
 	var v cachedCredentials

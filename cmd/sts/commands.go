@@ -167,6 +167,7 @@ func validationErrors(err error) []*sts.ValidationError {
 type session struct {
 	roleArn, sessionName, policy string
 	policyGiven                  bool // -policy was on the command line, even if empty
+	namedByDefault               bool // sessionName is sts-cli-<time>, neither given nor from the environment
 	duration                     time.Duration
 }
 
@@ -203,7 +204,7 @@ func (s *session) resolve() error {
 		return usagef("-role-arn (or $%s) is required", stscreds.EnvRoleArn)
 	}
 	if s.sessionName == "" {
-		s.sessionName = fmt.Sprintf("sts-cli-%d", time.Now().Unix())
+		s.sessionName, s.namedByDefault = fmt.Sprintf("sts-cli-%d", time.Now().Unix()), true
 	}
 	if file, ok := strings.CutPrefix(s.policy, "@"); ok {
 		b, err := os.ReadFile(file)
@@ -244,9 +245,12 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	givenName := sess.sessionName
 	if err := sess.resolve(); err != nil {
 		return err
+	}
+	givenName := sess.sessionName // the cache keys by it, but not by the default's timestamp
+	if sess.namedByDefault {
+		givenName = ""
 	}
 	client, err := conn.client()
 	if err != nil {

@@ -221,7 +221,7 @@ func servedRole(t *testing.T, clock *testclock.Clock, addr string) (*ststest.Ser
 	p, err := role.provider()
 	require.NoError(t, err)
 	require.NoError(t, fetchFirst(t.Context(), p, time.Minute))
-	srv, err := startCredentialServer(p, listenOptions{addr: addr, logTo: io.Discard})
+	srv, err := startCredentialServer(p, listenOptions{addr: addr, logTo: io.Discard, clock: clock.Now})
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return fakeSTS, p, srv

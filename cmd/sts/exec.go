@@ -75,7 +75,8 @@ func childEnv(env []string, uri string) []string {
 	set := [][2]string{
 		{EnvCredentialsURI, uri},
 		{"ALICLOUD_CREDENTIALS_URI", uri},
-		{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"},
+		{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"}, // credentials-go and the other libraries
+		{"ALIBABA_CLOUD_IGNORE_PROFILE", "TRUE"},       // the aliyun CLI (config/configuration.go)
 		{"ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"},
 		{"ALIBABA_CLOUD_CREDENTIALS_FILE", os.DevNull},
 	}
@@ -145,6 +146,7 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	listen.logTo = io.Discard
+	listen.clock = role.clock
 	srv, err := startCredentialServer(p, *listen)
 	if err != nil {
 		return err

@@ -23,7 +23,8 @@ import (
 // shell sees the job stop; when continued, it gives the terminal back (if the shell
 // gave it the foreground) and continues the child.
 type terminal struct {
-	tty *os.File // nil: no terminal held; the child stays in sts's group
+	tty   *os.File // nil: no terminal held; the child stays in sts's group
+	child int      // the child's process group, once started
 }
 
 // cldStopped is siginfo's si_code for a child that stopped (CLD_STOPPED).
@@ -52,6 +53,7 @@ func (t *terminal) wait(child *exec.Cmd) error {
 		return child.Wait()
 	}
 	pid := child.Process.Pid
+	t.child = pid
 	for {
 		var info unix.Siginfo // WNOWAIT: the exit is left for child.Wait to collect
 		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WSTOPPED|unix.WNOWAIT, nil)
@@ -84,11 +86,15 @@ func (t *terminal) setForeground(pgrp int) {
 	unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp)
 }
 
-// restore gives the terminal back to sts's group, after the child.
+// restore gives the terminal back to sts's group after the child, if the child's
+// group still has it: when sts was put in the background (Ctrl-Z, bg), the shell has
+// taken the terminal back, and it stays the shell's.
 func (t *terminal) restore() {
 	if t.tty == nil {
 		return
 	}
-	t.setForeground(syscall.Getpgrp())
+	if pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP); err == nil && pgrp == t.child {
+		t.setForeground(syscall.Getpgrp())
+	}
 	t.tty.Close()
 }

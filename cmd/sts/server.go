@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stsgo/sts"
@@ -85,6 +86,8 @@ type credentialHandler struct {
 	path     string // "/" + 128 random bits in hex
 	hosts    hostCheck
 	log      *log.Logger
+	now      func() time.Time                     // the provider's clock
+	held     atomic.Pointer[stscreds.Credentials] // the last served, for when STS fails
 }
 
 // hostCheck accepts the Host headers that name the listener: its IP address, and
@@ -124,9 +127,40 @@ const retrieveTimeout = 8 * time.Second
 
 func (h *credentialHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+		// No request here needs a body. net/http would wait up to ReadTimeout for the
+		// rest of one that never comes (to reuse the connection), letting slow clients
+		// hold every connection slot: stop reading now, and close after the answer.
+		w.Header().Set("Connection", "close")
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
 	status := h.serve(w, r)
 	// The path is the secret: it is never logged.
 	h.log.Printf("%s %d from %s", r.Method, status, r.RemoteAddr)
+}
+
+// fresh returns credentials that the consumers will not find stale, when STS gives
+// them. Refreshes start ahead of time only when asked for (the cache has no timer,
+// which a suspended machine would stop): after a pause with no request, what the cache
+// holds may have 15 minutes or less left, and then it is fetched anew while the caller
+// waits. While STS fails, credentials still valid are served, never expired ones.
+func (h *credentialHandler) fresh(ctx context.Context) (stscreds.Credentials, error) {
+	creds, err := h.provider.Retrieve(ctx)
+	if err == nil && !creds.Expires.IsZero() && creds.Expires.Sub(h.now()) <= consumerStaleTime+time.Minute {
+		if inv, ok := h.provider.(sts.CredentialInvalidator); ok && inv.InvalidateCredentials(creds.AccessKeyId, creds.SecurityToken) {
+			if again, err := h.provider.Retrieve(ctx); err == nil {
+				creds = again
+			}
+		}
+	}
+	if err != nil {
+		if held := h.held.Load(); held != nil && h.now().Before(held.Expires) {
+			return *held, nil
+		}
+		return stscreds.Credentials{}, err
+	}
+	h.held.Store(&creds)
+	return creds, nil
 }
 
 func (h *credentialHandler) serve(w http.ResponseWriter, r *http.Request) int {
@@ -144,7 +178,7 @@ func (h *credentialHandler) serve(w http.ResponseWriter, r *http.Request) int {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), retrieveTimeout)
 	defer cancel()
-	creds, err := h.provider.Retrieve(ctx)
+	creds, err := h.fresh(ctx)
 	if err != nil {
 		body := map[string]string{"Code": "ServiceUnavailable", "Message": "sts credential-server: no credentials from STS"}
 		var se *sts.ServiceError
@@ -186,6 +220,7 @@ type listenOptions struct {
 	tlsCert, tlsKey string
 	logTo           io.Writer
 	limits          serverLimits
+	clock           func() time.Time // the provider's clock; nil means time.Now
 }
 
 // serverLimits bound what one client can hold of the server, so that idle or slow
@@ -198,7 +233,7 @@ type serverLimits struct {
 // defaultLimits: a request is a GET with no body, answered within retrieveTimeout.
 var defaultLimits = serverLimits{
 	readHeader: 5 * time.Second, read: 10 * time.Second, write: retrieveTimeout + 5*time.Second, idle: 30 * time.Second,
-	maxHeaderBytes: 8 << 10, maxConns: 512,
+	maxHeaderBytes: 4 << 10, maxConns: 512, // net/http allows 4 KiB over it: 8 KiB in all
 }
 
 // check refuses an address other hosts can reach, unless allowed, and then without TLS.
@@ -239,7 +274,10 @@ func startCredentialServer(p stscreds.Provider, o listenOptions) (*credentialSer
 	var secret [16]byte
 	rand.Read(secret[:])
 	h := &credentialHandler{provider: p, path: "/" + hex.EncodeToString(secret[:]), hosts: newHostCheck(l.Addr()),
-		log: log.New(o.logTo, "sts credential-server: ", log.LstdFlags)}
+		log: log.New(o.logTo, "sts credential-server: ", log.LstdFlags), now: o.clock}
+	if h.now == nil {
+		h.now = time.Now
+	}
 	scheme := "http"
 	if tlsConfig != nil {
 		scheme = "https"
@@ -310,6 +348,7 @@ func credentialServerCmd(ctx context.Context, args []string, stdout, stderr io.W
 		return err
 	}
 	listen.logTo = stderr
+	listen.clock = role.clock
 	srv, err := startCredentialServer(p, *listen)
 	if err != nil {
 		return err

@@ -34,9 +34,13 @@ func canaryProvider() stscreds.Provider {
 	})
 }
 
-func startServer(t *testing.T, p stscreds.Provider, logs io.Writer) *credentialServer {
+func startServer(t *testing.T, p stscreds.Provider, logs io.Writer, clock ...func() time.Time) *credentialServer {
 	t.Helper()
-	srv, err := startCredentialServer(p, listenOptions{addr: "127.0.0.1:0", logTo: logs})
+	o := listenOptions{addr: "127.0.0.1:0", logTo: logs}
+	if len(clock) > 0 {
+		o.clock = clock[0]
+	}
+	srv, err := startCredentialServer(p, o)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return srv
@@ -142,7 +146,7 @@ func TestCredentialsGoReadsTheServer(t *testing.T) {
 		o.Cache = stscreds.CacheOptions{Clock: clock.Now, Random: func() float64 { return 0 }}
 	})
 	require.NoError(t, err)
-	srv := startServer(t, p, io.Discard)
+	srv := startServer(t, p, io.Discard, clock.Now)
 
 	read := func() *providers.Credentials {
 		got, err := (&providersURL{srv.URL}).get()
