@@ -41,33 +41,31 @@ func TestSessionMapShards(t *testing.T) {
 	}
 }
 
-// TestShardHashCollisions puts sessions of one hash in a shard, as two sessions whose
-// 64-bit hashes collide would be, and removes them in every order: each is found as
-// itself until removed, and the others stay.
-func TestShardHashCollisions(t *testing.T) {
+// TestShardRing adds three sessions to one shard, and another, and removes them in
+// every order: each is found as itself until removed, the others stay, and every
+// entry knows its place in the ring.
+func TestShardRing(t *testing.T) {
 	for _, order := range [][]int{{0, 1, 2}, {1, 0, 2}, {2, 1, 0}, {1, 2, 0}} {
-		sh := shard{entries: map[uint64]*sessionEntry{}}
+		m := newSessionMap(4) // one shard of four
 		var es []*sessionEntry
 		for i := range 3 {
-			e := &sessionEntry{session: Session{RoleSessionName: fmt.Sprint("s", i)}, hash: 7}
-			sh.insertLocked(e)
+			e, _ := m.add(&sessionEntry{session: Session{RoleSessionName: fmt.Sprint("s", i)}})
 			es = append(es, e)
 		}
-		sh.insertLocked(&sessionEntry{session: Session{RoleSessionName: "other"}, hash: 8})
+		m.add(&sessionEntry{session: Session{RoleSessionName: "other"}})
 		for n, i := range order {
-			require.Same(t, es[i], sh.findLocked(7, es[i].session))
-			sh.removeLocked(es[i])
-			require.Nil(t, sh.findLocked(7, es[i].session), "removed")
+			require.Same(t, es[i], m.peek(es[i].session))
+			m.remove(es[i].session)
+			require.Nil(t, m.peek(es[i].session), "removed")
 			for _, j := range order[n+1:] {
-				require.Same(t, es[j], sh.findLocked(7, es[j].session), "kept")
+				require.Same(t, es[j], m.peek(es[j].session), "kept")
 			}
-			for k, e := range sh.ring {
+			for k, e := range m.shards[0].ring {
 				require.Equal(t, k, e.slot)
 			}
 		}
-		require.Len(t, sh.ring, 1)
-		require.Len(t, sh.entries, 1)
-		require.NotNil(t, sh.findLocked(8, Session{RoleSessionName: "other"}))
+		require.Equal(t, 1, m.len())
+		require.NotNil(t, m.peek(Session{RoleSessionName: "other"}))
 	}
 }
 
@@ -80,43 +78,23 @@ func (assumeStub) AssumeRoleWithContext(_ context.Context, req *sts.AssumeRoleRe
 	return &sts.AssumeRoleResponse{Body: &sts.AssumeRoleResponseBody{Credentials: c}}, nil
 }
 
-// TestHitsShareNoLock holds the lock of one session's shard as a writer would: a hit
-// on a session of another shard goes through, while a hit on the held shard waits
-// for it. (On main before the shards, one mutex served every hit.)
-func TestHitsShareNoLock(t *testing.T) {
+// TestHitsTakeNoLock holds the lock of a session's shard as a writer would: a hit on
+// that very session goes through. (On main before the shards, one mutex served every
+// hit; with the shards' read locks, a hit waited for its shard's writer.)
+func TestHitsTakeNoLock(t *testing.T) {
 	c, err := NewSessionCache(assumeStub{})
 	require.NoError(t, err)
 	defer c.Close()
 	ctx := context.Background()
-	session := func(i int) Session {
-		return Session{RoleArn: "acs:ram::1234567890123456:role/r", RoleSessionName: fmt.Sprint("user-", i), Duration: time.Hour}
-	}
-	held := c.sessions.hash(session(0)) & c.sessions.mask
-	other := 1
-	for c.sessions.hash(session(other))&c.sessions.mask == held {
-		other++
-	}
-	for _, i := range []int{0, other} {
-		_, err := c.Retrieve(ctx, session(i))
-		require.NoError(t, err)
-	}
-
-	sh := &c.sessions.shards[held]
-	sh.mu.Lock()
-	got, err := c.Retrieve(ctx, session(other)) // would deadlock were the lock shared
+	s := Session{RoleArn: "acs:ram::1234567890123456:role/r", RoleSessionName: "user-0", Duration: time.Hour}
+	_, err = c.Retrieve(ctx, s)
 	require.NoError(t, err)
-	require.Equal(t, "STS."+session(other).RoleSessionName, got.AccessKeyId)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_, _ = c.Retrieve(ctx, session(0))
-	}()
-	select {
-	case <-done:
-		t.Fatal("a hit on the held shard did not wait for its lock")
-	case <-time.After(20 * time.Millisecond):
-	}
+
+	sh := c.sessions.shard(s)
+	sh.mu.Lock()
+	got, err := c.Retrieve(ctx, s) // would deadlock were a hit to take the shard's lock
 	sh.mu.Unlock()
-	<-done
-	require.EqualValues(t, 4, c.Stats().Hits+c.Stats().Misses)
+	require.NoError(t, err)
+	require.Equal(t, "STS."+s.RoleSessionName, got.AccessKeyId)
+	require.EqualValues(t, 1, c.Stats().Hits)
 }
