@@ -232,8 +232,12 @@ func (c *SessionCache) add(s Session) (*sessionEntry, error) {
 // may adopt it until it is due for a refresh.
 func (c *SessionCache) Invalidate(ctx context.Context, s Session) error {
 	s = s.withDefaults().canonical()
-	// The shared entry first: were memory dropped first, a Retrieve meanwhile could
-	// adopt the shared entry again and keep it after this returns.
+	// A fetch under way is told first, so that whatever it publishes from now on it
+	// takes back; then the shared entry goes, before memory: were memory dropped
+	// first, a Retrieve meanwhile could adopt the shared entry again and keep it.
+	if e := c.sessions.peek(s); e != nil {
+		e.dropped.Store(true)
+	}
 	_, err := c.unshare(ctx, s, "", "")
 	c.sessions.remove(s)
 	return err
@@ -277,7 +281,8 @@ const sessionSource = "stscreds.SessionCache"
 // fetch gets s's credentials for the cache of its entry: from the store, where
 // another process has published them, else from STS under the store's lock. Without
 // a usable store it calls STS directly.
-func (c *SessionCache) fetch(ctx context.Context, s Session) (Credentials, error) {
+func (c *SessionCache) fetch(ctx context.Context, e *sessionEntry) (Credentials, error) {
+	s := e.session
 	req := s.request()
 	if c.store == nil {
 		return c.assume(ctx, req)
@@ -308,10 +313,10 @@ func (c *SessionCache) fetch(ctx context.Context, s Session) (Credentials, error
 			if creds, found, _ := c.load(ctx, key, window); found {
 				return creds, nil
 			}
-			return c.assumeAndPublish(ctx, req, key, window)
+			return c.assumeAndPublish(ctx, e, req, key, window)
 		}
 		if !c.opts.Cache.Clock().Before(giveUp) {
-			return c.assumeAndPublish(ctx, req, key, window)
+			return c.assumeAndPublish(ctx, e, req, key, window)
 		}
 		if pause == 5*time.Millisecond { // the first wait of this fetch
 			c.counts.lockWaits.Add(1)
@@ -350,10 +355,15 @@ func (c *SessionCache) assume(ctx context.Context, req *sts.AssumeRoleRequest) (
 
 // assumeAndPublish calls STS and stores the credentials until the earliest time any
 // process would refresh them.
-func (c *SessionCache) assumeAndPublish(ctx context.Context, req *sts.AssumeRoleRequest, key string, window time.Duration) (Credentials, error) {
+func (c *SessionCache) assumeAndPublish(ctx context.Context, e *sessionEntry, req *sts.AssumeRoleRequest, key string, window time.Duration) (Credentials, error) {
 	creds, err := c.assume(ctx, req)
-	if err == nil {
+	if err == nil && !e.dropped.Load() {
 		c.store.save(ctx, key, creds, creds.Expires.Add(-window))
+		// Invalidate may have run meanwhile, after its removal from the store: take back
+		// what was published, so that no process adopts credentials fetched before it.
+		if e.dropped.Load() {
+			_, _ = c.store.remove(ctx, key, creds.AccessKeyId, creds.SecurityToken)
+		}
 	}
 	return creds, err
 }

@@ -45,6 +45,7 @@ type sessionEntry struct {
 	owner   *SessionCache
 	session Session
 	used    atomic.Bool // read since the clock's hand last passed
+	dropped atomic.Bool // invalidated: a fetch under way must not publish what it gets
 	slot    int         // the entry's place in its shard's ring, guarded by the shard's mu
 	cache   Cache
 }
@@ -52,7 +53,7 @@ type sessionEntry struct {
 // Retrieve fetches the entry's session for its cache: the entry is its cache's
 // provider.
 func (e *sessionEntry) Retrieve(ctx context.Context) (Credentials, error) {
-	return e.owner.fetch(ctx, e.session)
+	return e.owner.fetch(ctx, e)
 }
 
 // maxShards bounds the shard count; minPerShard is the fewest sessions a shard is
@@ -113,13 +114,15 @@ func (m *sessionMap) add(e *sessionEntry) (*sessionEntry, int) {
 	return e, evicted
 }
 
-// remove drops s's entry, if any.
+// remove drops s's entry, if any, marking it dropped.
 func (m *sessionMap) remove(s Session) {
 	sh := m.shard(s)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if v, ok := m.index.Load(s); ok {
-		m.removeLocked(sh, v.(*sessionEntry))
+		e := v.(*sessionEntry)
+		e.dropped.Store(true)
+		m.removeLocked(sh, e)
 	}
 }
 

@@ -17,7 +17,9 @@ import (
 // shares a limiter's name must use the same rate, Burst and MaxWait.
 type LimiterOptions struct {
 	// Burst is how many calls may go at once after a quiet spell; in any one second
-	// the fleet sends at most the rate plus Burst. Zero means 1.
+	// the fleet sends at most the rate plus Burst while every process reaches Redis.
+	// Each process pacing itself locally meanwhile (see FleetSize) adds up to
+	// rate/FleetSize. Zero means 1.
 	Burst int
 	// FleetSize is how many processes share the rate. While Redis cannot be reached,
 	// each paces itself at rate/FleetSize rather than not at all. Zero means 1.

@@ -148,6 +148,13 @@ func checkClient(who string, rdb redis.UniversalClient) error {
 		enabled = c != nil && c.Options().ContextTimeoutEnabled
 	case *redis.Ring:
 		enabled = c != nil && c.Options().ContextTimeoutEnabled
+	// A wrapper that embeds one of them (for tracing, say) has its Options too.
+	case interface{ Options() *redis.Options }:
+		enabled = c.Options().ContextTimeoutEnabled
+	case interface{ Options() *redis.ClusterOptions }:
+		enabled = c.Options().ContextTimeoutEnabled
+	case interface{ Options() *redis.RingOptions }:
+		enabled = c.Options().ContextTimeoutEnabled
 	default:
 		return nil
 	}
