@@ -2,7 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,16 +13,11 @@ import (
 )
 
 // gatedClient is a *sts.Client (so a Signer) whose AssumeRole calls wait for gate to
-// close once they have said so on entered; it counts the calls in flight per session
-// name and the most seen at once.
+// close once they have said so on entered.
 type gatedClient struct {
 	*sts.Client
 	gate    chan struct{}
 	entered chan string
-
-	mu       sync.Mutex
-	inFlight map[string]int
-	most     map[string]int
 }
 
 func newGatedClient(t *testing.T, srv *ststest.Server) *gatedClient {
@@ -31,30 +25,13 @@ func newGatedClient(t *testing.T, srv *ststest.Server) *gatedClient {
 	c, err := sts.NewClient(srv.Config())
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
-	return &gatedClient{Client: c, gate: make(chan struct{}), entered: make(chan string, 64),
-		inFlight: map[string]int{}, most: map[string]int{}}
+	return &gatedClient{Client: c, gate: make(chan struct{}), entered: make(chan string, 64)}
 }
 
 func (g *gatedClient) AssumeRoleWithContext(ctx context.Context, req *sts.AssumeRoleRequest, rt *sts.RuntimeOptions) (*sts.AssumeRoleResponse, error) {
-	name := *req.RoleSessionName
-	g.mu.Lock()
-	g.inFlight[name]++
-	g.most[name] = max(g.most[name], g.inFlight[name])
-	g.mu.Unlock()
-	defer func() {
-		g.mu.Lock()
-		g.inFlight[name]--
-		g.mu.Unlock()
-	}()
-	g.entered <- name
+	g.entered <- *req.RoleSessionName
 	<-g.gate
 	return g.Client.AssumeRoleWithContext(ctx, req, rt)
-}
-
-func (g *gatedClient) mostAtOnce(name string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.most[name]
 }
 
 // TestInvalidateDuringFetchKeepsNothing: a fetch under way when Invalidate runs
