@@ -119,13 +119,17 @@ func TestExecSignalsReachTheChildOnce(t *testing.T) {
 			exited := make(chan struct{})
 			var waitErr error
 			go func() { waitErr = cmd.Wait(); close(exited) }()
+			childPid := 0
 			defer func() {
 				cmd.Process.Kill()
+				if childPid > 0 { // the child has a process group of its own: a failed test must not leave it running
+					syscall.Kill(-childPid, syscall.SIGKILL)
+				}
 				<-exited
 			}()
 			require.Eventually(t, func() bool { _, err := os.Stat(log + ".ready"); return err == nil }, 20*time.Second, 5*time.Millisecond,
 				"sts exec did not start the child: %s", screen(master))
-			childPid := foregroundGroup(t, master)
+			childPid = foregroundGroup(t, master)
 			require.NotEqual(t, cmd.Process.Pid, childPid, "the child's group has the terminal")
 
 			tc.act(t, master, cmd.Process.Pid, childPid, log)
