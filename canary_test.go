@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
-	"github.com/alibabacloud-go/tea/tea"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
@@ -173,14 +172,6 @@ func TestIssuedSecretsNeverLeak(t *testing.T) {
 			body   string
 		}{200, creds[:cut]}
 	}
-	pieces := func(s string) []string {
-		var out []string
-		for i := 0; i+12 <= len(s); i++ {
-			out = append(out, s[i:i+12])
-		}
-		return out
-	}
-	forbidden := append(pieces(issuedSecret), pieces(issuedToken)...)
 	for name, b := range bodies {
 		t.Run(name, func(t *testing.T) {
 			srv := newHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -188,19 +179,9 @@ func TestIssuedSecretsNeverLeak(t *testing.T) {
 				w.WriteHeader(b.status)
 				io.WriteString(w, b.body)
 			})
-			var logs bytes.Buffer
-			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			c := newTestClient(t, &sts.Config{AccessKeyId: dara.String("LTAIcanary"), AccessKeySecret: dara.String(canarySecret),
-				Endpoint: dara.String(srv), Protocol: dara.String("HTTP")}, sts.WithLogger(logger), sts.WithRetryPolicy(sts.RetryPolicy{MaxAttempts: 1}))
-			_, err := c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("canary"))
-			require.Error(t, err)
-			var sdkErr *tea.SDKError
-			require.ErrorAs(t, err, &sdkErr)
-			for where, out := range map[string]string{"error": err.Error(), "log": logs.String(), "tea.SDKError": sdkErr.Error() + fmt.Sprint(sdkErr.Data)} {
-				for _, f := range forbidden {
-					require.NotContains(t, out, f, "an issued secret leaked into the %s", where)
-				}
-			}
+			outs := callOnce(t, srv)
+			require.Contains(t, outs, "tea.SDKError", "the error is a service error")
+			requireNoPiece(t, outs)
 		})
 	}
 }

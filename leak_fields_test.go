@@ -20,10 +20,6 @@ import (
 // short, escaped five times or folded every 15 characters: the fields are scrubbed of
 // named values, credential shapes and the caller's own secrets cut short.
 func TestSecretsInErrorFields(t *testing.T) {
-	withCode := func(msg string) string {
-		q, _ := json.Marshal(msg)
-		return `{"Code":"InternalError","Message":` + string(q) + `,"RequestId":"R"}`
-	}
 	form := "AccessKeySecret=" + url.QueryEscape(issuedSecret) + "&SecurityToken=" + url.QueryEscape(issuedToken)
 	// escaped n times as a JSON string's content: JSON in JSON in JSON ...
 	nested := func(n int) string {

@@ -54,6 +54,12 @@ func callOnce(t *testing.T, endpoint string) map[string]string {
 	return out
 }
 
+// withCode is an InternalError answer whose Message is msg.
+func withCode(msg string) string {
+	q, _ := json.Marshal(msg)
+	return `{"Code":"InternalError","Message":` + string(q) + `,"RequestId":"R"}`
+}
+
 func requireNoPiece(t *testing.T, outs map[string]string, extra ...string) {
 	t.Helper()
 	for where, out := range outs {
@@ -75,10 +81,6 @@ func TestIssuedSecretsInOtherShapes(t *testing.T) {
 	// The issued token as PHP's json_encode (and Java's some encoders) write it: '/'
 	// escaped as '\/'.
 	slashEscaped := strings.ReplaceAll(fmt.Sprintf(`{"AccessKeySecret":%q,"SecurityToken":%q}`, issuedSecret, issuedToken), "/", `\/`)
-	inner := func(s string) string { q, _ := json.Marshal(s); return string(q) }
-	withCode := func(msg string) string {
-		return `{"Code":"InternalError","Message":` + inner(msg) + `,"RequestId":"R"}`
-	}
 	// A token whose first '/' falls 20 characters before its end.
 	lateSlash := "CAIS" + strings.Repeat("Q", 60) + "/abcdefghijklmnopqrs=="
 	cases := map[string]struct {
