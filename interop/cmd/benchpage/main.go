@@ -59,11 +59,16 @@ func main() {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		log.Fatal(err)
 	}
+	pagePath := filepath.Join(root, "BENCHMARKS.md")
+	old, err := os.ReadFile(pagePath)
+	if err != nil && !os.IsNotExist(err) {
+		log.Fatal(err)
+	}
 	files := map[string][]byte{
 		filepath.Join(out, "raw.txt"):         raw,
 		filepath.Join(out, "roundtrip.svg"):   roundTripChart(results),
 		filepath.Join(out, "concurrency.svg"): concurrencyChart(results),
-		filepath.Join(root, "BENCHMARKS.md"):  page(results, cpu, *count, *benchtime),
+		pagePath:                              keepByHand(old, page(results, cpu, *count, *benchtime)),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(name, b, 0o644); err != nil {
@@ -71,6 +76,70 @@ func main() {
 		}
 	}
 	log.Printf("wrote BENCHMARKS.md and docs/benchmarks/")
+}
+
+// byHand marks a section of BENCHMARKS.md that was measured by hand (a fleet of
+// processes, a before-and-after comparison): a line of its own under the section's
+// heading. Regenerating the page keeps such sections as they are.
+const byHand = "<!-- measured by hand: benchpage keeps this section as it is -->"
+
+// keepByHand carries the sections of the old page that bear the byHand mark into the
+// new one, each after the section it followed before (at the end when that one is
+// gone), so that regenerating the page loses no figure it cannot measure itself.
+func keepByHand(old, generated []byte) []byte {
+	oldSections, newSections := sections(old), sections(generated)
+	after := ""
+	kept := map[string][][]byte{} // by the heading of the section they follow
+	var order []string
+	for _, s := range oldSections {
+		if bytes.Contains(s.body, []byte(byHand)) {
+			if kept[after] == nil {
+				order = append(order, after)
+			}
+			kept[after] = append(kept[after], s.body)
+			continue
+		}
+		after = s.heading
+	}
+	var b bytes.Buffer
+	for _, s := range newSections {
+		b.Write(s.body)
+		for _, k := range kept[s.heading] {
+			b.Write(k)
+		}
+		delete(kept, s.heading)
+	}
+	for _, h := range order {
+		for _, k := range kept[h] {
+			b.Write(k)
+		}
+	}
+	return b.Bytes()
+}
+
+// section is a page's text from one "## " heading up to the next (the first one,
+// from the start of the page, has an empty heading).
+type section struct {
+	heading string
+	body    []byte
+}
+
+// sections splits a Markdown page at its "## " headings outside fenced code blocks.
+func sections(page []byte) []section {
+	var out []section
+	cur := section{}
+	fenced := false
+	for _, line := range bytes.SplitAfter(page, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("```")) {
+			fenced = !fenced
+		}
+		if !fenced && bytes.HasPrefix(line, []byte("## ")) {
+			out = append(out, cur)
+			cur = section{heading: string(bytes.TrimSpace(line))}
+		}
+		cur.body = append(cur.body, line...)
+	}
+	return append(out, cur)
 }
 
 // runAll runs every suite and returns their output together.
