@@ -237,7 +237,7 @@ func TestProfile(t *testing.T) {
 	require.Contains(t, errs, "InvalidAccessKeyId.NotFound")
 	status, _, errs = runCLI("caller-identity", "-endpoint", srv.URL, "-profile", "nope")
 	require.Equal(t, 1, status)
-	require.Contains(t, errs, "nope")
+	require.Contains(t, errs, "-profile nope: ", "the error names the flag, which the first request reports far from it")
 	require.NotContains(t, errs, srv.User().AccessKeySecret)
 }
 

@@ -23,5 +23,21 @@ func profileCredential(name string) (credentials.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sts: -profile %s: %w", name, err)
 	}
-	return credentials.FromCredentialsProvider("cli_profile", p), nil
+	return credentials.FromCredentialsProvider("cli_profile", namedProfile{p, name}), nil
+}
+
+// namedProfile makes the profile provider's errors name the flag that chose it: they
+// surface at the first request, far from the command line ("unable to get profile
+// with 'x'" said neither where 'x' came from nor which file was read).
+type namedProfile struct {
+	providers.CredentialsProvider
+	name string
+}
+
+func (p namedProfile) GetCredentials() (*providers.Credentials, error) {
+	c, err := p.CredentialsProvider.GetCredentials()
+	if err != nil {
+		return nil, fmt.Errorf("-profile %s: %w", p.name, err)
+	}
+	return c, nil
 }
