@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 )
@@ -100,14 +101,17 @@ type exitStatus int
 
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
-// startError is a shell's answer to a command it cannot start: exit status 127 and
+// startError is bash's answer to a command it cannot start: exit status 127 and
 // "command not found" for a name not found in $PATH, 127 for a path that does not
 // exist, 126 for one that cannot be executed (no permission, a directory, not a
-// program).
+// program), also when $PATH has the name only as a file that cannot be executed.
 func startError(name string, err error) error {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, exec.ErrNotFound):
+		if found := inPath(name); found != "" {
+			return &exitError{126, fmt.Errorf("sts exec: %s: %w", found, fs.ErrPermission)}
+		}
 		return &exitError{127, fmt.Errorf("sts exec: %s: command not found", name)}
 	case errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist):
 		return &exitError{127, fmt.Errorf("sts exec: %s: %w", name, pe.Err)}
@@ -115,6 +119,24 @@ func startError(name string, err error) error {
 		return &exitError{126, fmt.Errorf("sts exec: %s: %w", name, pe.Err)}
 	}
 	return &exitError{126, fmt.Errorf("sts exec: %w", err)}
+}
+
+// inPath returns the first regular file named name in a directory of $PATH, or "":
+// exec.LookPath passes over one that cannot be executed, which bash reports as such.
+func inPath(name string) string {
+	if strings.ContainsRune(name, os.PathSeparator) {
+		return ""
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
 }
 
 // forwarded are the signals exec passes on to its child. Those a terminal sends

@@ -262,7 +262,10 @@ func TestExecCannotStart(t *testing.T) {
 		{"no execute permission", notExecutable, 126, "sts exec: " + notExecutable + ": permission denied\n"},
 		{"a directory", dir, 126, "sts exec: " + dir + ": permission denied\n"},
 		{"not a program", notAProgram, 126, "sts exec: " + notAProgram + ": exec format error\n"},
+		// As bash: found in $PATH, but only as a file that cannot be executed.
+		{"in PATH, no execute permission", "not-executable", 126, "sts exec: " + notExecutable + ": permission denied\n"},
 	}
+	t.Setenv("PATH", os.Getenv("PATH")+string(os.PathListSeparator)+dir)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out, errs := runCLI("exec", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "--", tc.command, "arg")
