@@ -19,7 +19,8 @@ const (
 	MaxDurationSeconds = protocol.MaxDurationSeconds
 )
 
-// rule is one constraint on a string parameter; desc completes "must ...".
+// rule is one constraint on a string parameter; desc completes "must ...". The
+// description of the API (internal/apigen) names the rule of each parameter.
 type rule struct {
 	desc string
 	ok   func(string) bool
@@ -61,7 +62,17 @@ func arnRule(kind string) rule {
 	}
 }
 
+// numRule is one constraint on a numeric parameter; desc completes "must ...".
+type numRule struct {
+	desc string
+	ok   func(int64) bool
+}
+
 var (
+	durationRule = numRule{
+		desc: fmt.Sprintf("must be %d to %d seconds", MinDurationSeconds, MaxDurationSeconds),
+		ok:   func(v int64) bool { return MinDurationSeconds <= v && v <= MaxDurationSeconds },
+	}
 	roleArnRule         = arnRule("role")
 	samlProviderArnRule = arnRule("saml-provider")
 	oidcProviderArnRule = arnRule("oidc-provider")
@@ -102,31 +113,43 @@ var (
 )
 
 // checker collects every broken rule of one request, so that a caller sees them all
-// at once. The Validate methods check the fields in the order the service does, so
-// that err knows which one the service would have answered.
+// at once. The Validate methods (validate_gen.go) check the fields in the order the
+// service does, so that err knows which one the service would have answered.
 type checker struct {
 	model string
 	errs  []error
 }
 
+// str checks a string parameter: set, if required, and meeting r, if set.
 func (c *checker) str(field string, v *string, required bool, r rule) {
 	switch {
 	case v == nil && required:
-		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: "is required", code: protocol.CodeMissingParameter})
+		c.missing(field)
 	case v != nil && !r.ok(*v):
 		code := protocol.InvalidParameterCode(field)
 		if r.code != nil {
 			code = r.code(*v)
 		}
-		c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: r.desc, code: code})
+		c.broken(field, r.desc, code)
 	}
 }
 
-func (c *checker) duration(v *int64) {
-	if v != nil && (*v < MinDurationSeconds || *v > MaxDurationSeconds) {
-		c.errs = append(c.errs, &ValidationError{Field: c.model + ".DurationSeconds", Rule: fmt.Sprintf("must be %d to %d seconds", MinDurationSeconds, MaxDurationSeconds),
-			code: protocol.InvalidParameterCode("DurationSeconds")})
+// num checks a numeric parameter, as str does a string one.
+func (c *checker) num(field string, v *int64, required bool, r numRule) {
+	switch {
+	case v == nil && required:
+		c.missing(field)
+	case v != nil && !r.ok(*v):
+		c.broken(field, r.desc, protocol.InvalidParameterCode(field))
 	}
+}
+
+func (c *checker) missing(field string) {
+	c.broken(field, "is required", protocol.CodeMissingParameter)
+}
+
+func (c *checker) broken(field, desc, code string) {
+	c.errs = append(c.errs, &ValidationError{Field: c.model + "." + field, Rule: desc, code: code})
 }
 
 // err returns every broken rule, in the order of their fields' names, as
@@ -162,51 +185,4 @@ func (e *validationErrors) As(target any) bool { return e.first.As(target) }
 
 func nilRequest(model string) error {
 	return &ValidationError{Field: model, Rule: "must not be nil"}
-}
-
-// Validate checks the request against the documented limits. Every broken rule is a
-// *ValidationError in the returned error (find them with errors.As).
-func (s *AssumeRoleRequest) Validate() error {
-	if s == nil {
-		return nilRequest("AssumeRoleRequest")
-	}
-	c := checker{model: "AssumeRoleRequest"}
-	c.str("Policy", s.Policy, false, policyRule)
-	c.duration(s.DurationSeconds)
-	c.str("RoleArn", s.RoleArn, true, roleArnRule)
-	c.str("RoleSessionName", s.RoleSessionName, true, sessionNameRule)
-	c.str("ExternalId", s.ExternalId, false, externalIDRule)
-	c.str("SourceIdentity", s.SourceIdentity, false, sourceIdentityRule)
-	return c.err()
-}
-
-// Validate checks the request against the documented limits. Every broken rule is a
-// *ValidationError in the returned error (find them with errors.As).
-func (s *AssumeRoleWithSAMLRequest) Validate() error {
-	if s == nil {
-		return nilRequest("AssumeRoleWithSAMLRequest")
-	}
-	c := checker{model: "AssumeRoleWithSAMLRequest"}
-	c.str("Policy", s.Policy, false, policyRule)
-	c.duration(s.DurationSeconds)
-	c.str("SAMLProviderArn", s.SAMLProviderArn, true, samlProviderArnRule)
-	c.str("RoleArn", s.RoleArn, true, roleArnRule)
-	c.str("SAMLAssertion", s.SAMLAssertion, true, samlAssertionRule)
-	return c.err()
-}
-
-// Validate checks the request against the documented limits. Every broken rule is a
-// *ValidationError in the returned error (find them with errors.As).
-func (s *AssumeRoleWithOIDCRequest) Validate() error {
-	if s == nil {
-		return nilRequest("AssumeRoleWithOIDCRequest")
-	}
-	c := checker{model: "AssumeRoleWithOIDCRequest"}
-	c.str("Policy", s.Policy, false, policyRule)
-	c.duration(s.DurationSeconds)
-	c.str("OIDCProviderArn", s.OIDCProviderArn, true, oidcProviderArnRule)
-	c.str("RoleArn", s.RoleArn, true, roleArnRule)
-	c.str("OIDCToken", s.OIDCToken, true, oidcTokenRule)
-	c.str("RoleSessionName", s.RoleSessionName, false, sessionNameRule)
-	return c.err()
 }
