@@ -78,7 +78,7 @@ func NewAssumeRoleProvider(client AssumeRoleAPI, roleArn string, optFns ...func(
 	}
 	sessionDefaults(&o.RoleSessionName, &o.Duration)
 	req := Session{RoleArn: roleArn, RoleSessionName: o.RoleSessionName, Policy: o.Policy, Duration: o.Duration,
-		ExternalId: o.ExternalId, SourceIdentity: o.SourceIdentity}.request()
+		ExternalId: o.ExternalId, SourceIdentity: o.SourceIdentity}.Request()
 	if err := checkProvider(client == nil, req.Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}

@@ -95,3 +95,20 @@ func ExampleNewSessionCache() {
 	// alice true
 	// AssumeRole calls: 2
 }
+
+// The AssumeRole request a session stands for: what a SessionCache sends for it, and
+// what a caller of sts.Client can send itself. Parameters left empty are not sent.
+func ExampleSession_Request() {
+	s := stscreds.Session{
+		RoleArn:         "acs:ram::1234567890123456:role/reader",
+		RoleSessionName: "report-job",
+		Duration:        30 * time.Minute,
+	}
+	fmt.Println(s.Request())
+	// Output:
+	// {
+	//    "DurationSeconds": 1800,
+	//    "RoleArn": "acs:ram::1234567890123456:role/reader",
+	//    "RoleSessionName": "report-job"
+	// }
+}

@@ -80,12 +80,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		return nil, errors.New("stscreds: NewOIDCProvider needs a TokenSource")
 	}
 	// Every field but the token, which comes at each refresh, is checked now.
-	check := new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(roleArn).SetOIDCProviderArn(oidcProviderArn).SetOIDCToken("token").
-		SetRoleSessionName(o.RoleSessionName).SetDurationSeconds(int64(o.Duration / time.Second))
-	if o.Policy != "" {
-		check.SetPolicy(o.Policy)
-	}
-	if err := checkProvider(client == nil, check.Validate(), o.Cache, o.Duration); err != nil {
+	if err := checkProvider(client == nil, o.Request(roleArn, oidcProviderArn, "token").Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}
 	const name = "stscreds.OIDC"
@@ -94,12 +89,7 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		if err != nil {
 			return Credentials{}, err
 		}
-		req := new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(roleArn).SetOIDCProviderArn(oidcProviderArn).
-			SetOIDCToken(token).SetRoleSessionName(o.RoleSessionName).SetDurationSeconds(int64(o.Duration / time.Second))
-		if o.Policy != "" {
-			req.SetPolicy(o.Policy)
-		}
-		resp, err := client.AssumeRoleWithOIDCWithContext(ctx, req, nil)
+		resp, err := client.AssumeRoleWithOIDCWithContext(ctx, o.Request(roleArn, oidcProviderArn, token), nil)
 		if err != nil {
 			return Credentials{}, err
 		}

@@ -50,16 +50,8 @@ func NewSAMLProvider(client SAMLAPI, roleArn, samlProviderArn string, assertion 
 	if assertion == nil {
 		return nil, errors.New("stscreds: NewSAMLProvider needs a function that returns the assertion")
 	}
-	request := func(a string) *sts.AssumeRoleWithSAMLRequest {
-		req := new(sts.AssumeRoleWithSAMLRequest).SetRoleArn(roleArn).SetSAMLProviderArn(samlProviderArn).
-			SetSAMLAssertion(a).SetDurationSeconds(int64(o.Duration / time.Second))
-		if o.Policy != "" {
-			req.SetPolicy(o.Policy)
-		}
-		return req
-	}
 	// Every field but the assertion, which comes at each refresh, is checked now.
-	if err := checkProvider(client == nil, request("assertion").Validate(), o.Cache, o.Duration); err != nil {
+	if err := checkProvider(client == nil, o.Request(roleArn, samlProviderArn, "assertion").Validate(), o.Cache, o.Duration); err != nil {
 		return nil, err
 	}
 	const name = "stscreds.SAML"
@@ -68,7 +60,7 @@ func NewSAMLProvider(client SAMLAPI, roleArn, samlProviderArn string, assertion 
 		if err != nil {
 			return Credentials{}, err
 		}
-		resp, err := client.AssumeRoleWithSAMLWithContext(ctx, request(a), nil)
+		resp, err := client.AssumeRoleWithSAMLWithContext(ctx, o.Request(roleArn, samlProviderArn, a), nil)
 		if err != nil {
 			return Credentials{}, err
 		}

@@ -45,22 +45,6 @@ func (s Session) canonical() Session {
 	return s
 }
 
-// request is the AssumeRole request that s stands for.
-func (s Session) request() *sts.AssumeRoleRequest {
-	req := new(sts.AssumeRoleRequest).SetRoleArn(s.RoleArn).SetRoleSessionName(s.RoleSessionName).
-		SetDurationSeconds(int64(s.Duration / time.Second))
-	if s.Policy != "" {
-		req.SetPolicy(s.Policy)
-	}
-	if s.ExternalId != "" {
-		req.SetExternalId(s.ExternalId)
-	}
-	if s.SourceIdentity != "" {
-		req.SetSourceIdentity(s.SourceIdentity)
-	}
-	return req
-}
-
 // SessionCacheOptions tune a SessionCache. Zero values take the defaults.
 type SessionCacheOptions struct {
 	// MaxEntries bounds how many sessions are kept in memory; past it one not used
@@ -210,7 +194,7 @@ func (s Session) withDefaults() Session {
 // add makes an entry for s, unless another caller has meanwhile, evicting past
 // MaxEntries. It refuses a session the client would refuse.
 func (c *SessionCache) add(s Session) (*sessionEntry, error) {
-	if err := s.request().Validate(); err != nil {
+	if err := s.Request().Validate(); err != nil {
 		return nil, err
 	}
 	if c.group.ctx.Err() != nil {
@@ -283,7 +267,7 @@ const sessionSource = "stscreds.SessionCache"
 // a usable store it calls STS directly.
 func (c *SessionCache) fetch(ctx context.Context, e *sessionEntry) (Credentials, error) {
 	s := e.session
-	req := s.request()
+	req := s.Request()
 	if c.store == nil {
 		return c.assume(ctx, req)
 	}

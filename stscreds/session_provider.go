@@ -23,7 +23,7 @@ type SessionProvider struct {
 // refuse, naming the field.
 func (c *SessionCache) Provider(s Session) (*SessionProvider, error) {
 	s = s.withDefaults().canonical() // as entries hold it: every read a hit at once
-	if err := s.request().Validate(); err != nil {
+	if err := s.Request().Validate(); err != nil {
 		return nil, err
 	}
 	p := &SessionProvider{cache: c, session: s}

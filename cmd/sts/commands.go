@@ -206,6 +206,11 @@ func (s *session) resolve() error {
 	if s.sessionName == "" {
 		s.sessionName, s.namedByDefault = fmt.Sprintf("sts-cli-%d", time.Now().Unix()), true
 	}
+	if s.duration == 0 {
+		// The request builders leave a zero duration to the service's default hour; a
+		// zero typed on the command line is refused as any duration out of range is.
+		return usagef("invalid -duration: %s", flagRules["DurationSeconds"])
+	}
 	if file, ok := strings.CutPrefix(s.policy, "@"); ok {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -256,17 +261,8 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	req := new(sts.AssumeRoleRequest).SetRoleArn(sess.roleArn).SetRoleSessionName(sess.sessionName).
-		SetDurationSeconds(int64(sess.duration / time.Second))
-	if sess.policy != "" {
-		req.SetPolicy(sess.policy)
-	}
-	if *externalID != "" {
-		req.SetExternalId(*externalID)
-	}
-	if *sourceIdentity != "" {
-		req.SetSourceIdentity(*sourceIdentity)
-	}
+	req := stscreds.Session{RoleArn: sess.roleArn, RoleSessionName: sess.sessionName, Policy: sess.policy,
+		Duration: sess.duration, ExternalId: *externalID, SourceIdentity: *sourceIdentity}.Request()
 	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
 	defer cancel()
 	creds, err := assumeRoleCached(ctx, client, req, givenName, *noCache, stderr)
@@ -309,11 +305,8 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, _ io.Writer)
 	if err != nil {
 		return fmt.Errorf("sts: %w", err)
 	}
-	req := new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(sess.roleArn).SetOIDCProviderArn(*providerArn).
-		SetOIDCToken(token).SetRoleSessionName(sess.sessionName).SetDurationSeconds(int64(sess.duration / time.Second))
-	if sess.policy != "" {
-		req.SetPolicy(sess.policy)
-	}
+	req := stscreds.OIDCOptions{RoleSessionName: sess.sessionName, Duration: sess.duration, Policy: sess.policy}.
+		Request(sess.roleArn, *providerArn, token)
 	resp, err := client.AssumeRoleWithOIDCWithContext(ctx, req, nil)
 	if err != nil {
 		return err

@@ -136,6 +136,7 @@ func TestErrors(t *testing.T) {
 		{"every bad field at once", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", "role/app", "-duration", "10m", "-external-id", "x"}, 2,
 			"sts assume-role: invalid -duration: must be 15m0s to 12h0m0s; invalid -external-id: must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -; invalid -role-arn: must be an ARN of the form acs:ram::<account>:role/<name>\n"},
 		{"too long", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-duration", "13h"}, 2, "sts assume-role: invalid -duration: must be 15m0s to 12h0m0s"},
+		{"zero duration", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-duration", "0"}, 2, "sts assume-role: invalid -duration: must be 15m0s to 12h0m0s\n"},
 		{"bad source identity", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-source-identity", "acs:me"}, 2, "sts assume-role: invalid -source-identity"},
 		{"bad signature", []string{"caller-identity", "-endpoint", srv.URL, "-signature", "md5"}, 2, "sts caller-identity: invalid -signature: must be"},
 		{"bad region", []string{"caller-identity", "-region", "CN_Hangzhou"}, 2, "sts caller-identity: invalid -region: must be a region ID"},
