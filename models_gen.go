@@ -88,9 +88,10 @@ func (s *AssumeRoleRequest) SetSourceIdentity(v string) *AssumeRoleRequest {
 // an identity provider that RAM trusts, traded for the role's credentials.
 type AssumeRoleWithSAMLRequest struct {
 	// DurationSeconds is the lifetime of the credentials, 900 up to the role's
-	// MaxSessionDuration (at most 43200). Unset means 3600.
+	// MaxSessionDuration (at most 43200). Unset means the service default, 3600.
 	DurationSeconds *int64 `json:"DurationSeconds,omitempty" xml:"DurationSeconds,omitempty"`
-	// Policy narrows the role's permissions, 1 to 2048 characters of JSON.
+	// Policy is a JSON policy, 1 to 2048 characters, that narrows what the credentials
+	// may do below the role's own permissions.
 	Policy *string `json:"Policy,omitempty" xml:"Policy,omitempty"`
 	// RoleArn names the role, acs:ram::<account>:role/<name>. Required.
 	RoleArn *string `json:"RoleArn,omitempty" xml:"RoleArn,omitempty"`
@@ -158,7 +159,7 @@ func (s *AssumeRoleWithSAMLRequest) SetSAMLProviderArn(v string) *AssumeRoleWith
 // credentials.
 type AssumeRoleWithOIDCRequest struct {
 	// DurationSeconds is the lifetime of the credentials, 900 up to the role's
-	// MaxSessionDuration (at most 43200). Unset means 3600.
+	// MaxSessionDuration (at most 43200). Unset means the service default, 3600.
 	DurationSeconds *int64 `json:"DurationSeconds,omitempty" xml:"DurationSeconds,omitempty"`
 	// OIDCProviderArn names the identity provider in RAM,
 	// acs:ram::<account>:oidc-provider/<name>. Required.
@@ -166,7 +167,8 @@ type AssumeRoleWithOIDCRequest struct {
 	// OIDCToken is the raw JWT, 4 to 20000 characters. Required. It is a bearer
 	// credential: String never prints it.
 	OIDCToken *string `json:"OIDCToken,omitempty" xml:"OIDCToken,omitempty"`
-	// Policy narrows the role's permissions, 1 to 2048 characters of JSON.
+	// Policy is a JSON policy, 1 to 2048 characters, that narrows what the credentials
+	// may do below the role's own permissions.
 	Policy *string `json:"Policy,omitempty" xml:"Policy,omitempty"`
 	// RoleArn names the role, acs:ram::<account>:role/<name>. Required.
 	RoleArn *string `json:"RoleArn,omitempty" xml:"RoleArn,omitempty"`

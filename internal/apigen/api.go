@@ -1,5 +1,7 @@
 package main
 
+import "slices"
+
 // The description of the STS 2015-04-01 API that the sts package's models, parameter
 // lists, Validate methods and entry points are generated from. Names and shapes are
 // those of the official github.com/alibabacloud-go/sts-20150401/v2 client.
@@ -17,20 +19,15 @@ var operations = []operation{
 		RequestDoc: "AssumeRoleRequest is the input of AssumeRole: which role to assume, for how long and with what narrower policy.",
 		// In the order the service checks them.
 		Request: []field{
-			{Name: "Policy", Type: "string", Rule: "policyRule", Doc: "Policy is a JSON policy, 1 to 2048 characters, that narrows what the credentials may do below the role's own permissions."},
-			{Name: "DurationSeconds", Type: "int64", Rule: "durationRule", Doc: "DurationSeconds is the lifetime of the credentials, 900 up to the role's MaxSessionDuration (at most 43200). Unset means the service default, 3600."},
-			{Name: "RoleArn", Type: "string", Required: true, Rule: "roleArnRule", Doc: "RoleArn names the role, acs:ram::<account>:role/<name>. Required."},
+			policy,
+			durationSeconds,
+			roleArn,
 			{Name: "RoleSessionName", Type: "string", Required: true, Rule: "sessionNameRule", Doc: "RoleSessionName tells sessions apart in audit logs, 2 to 64 characters of letters, digits and . @ - _. Required."},
 			{Name: "ExternalId", Type: "string", Rule: "externalIDRule", Doc: "ExternalId is the value the role's trust policy may require (sts:ExternalId), 2 to 1224 characters of letters, digits and _+=,.@:/-."},
 			{Name: "SourceIdentity", Type: "string", Rule: "sourceIdentityRule", Doc: "SourceIdentity is carried into the session for auditing, 2 to 64 characters of letters, digits and _+=,.@-, not starting with acs:, aliyun: or alibabacloud:."},
 		},
 		BodyDoc: "AssumeRoleResponseBody is what AssumeRole returns.",
-		Body: []field{
-			{Name: "AssumedRoleUser", Type: "AssumedRoleUser"},
-			{Name: "Credentials", Type: "Credentials"},
-			{Name: "RequestId", Type: "string"},
-			{Name: "SourceIdentity", Type: "string"},
-		},
+		Body:    assumed,
 	},
 	{
 		Name:       "AssumeRoleWithSAML",
@@ -38,20 +35,14 @@ var operations = []operation{
 		Doc:        "AssumeRoleWithSAML trades a SAML assertion for a role's temporary credentials. The request is not signed and needs no credentials of the client's: the assertion is the credential.",
 		RequestDoc: "AssumeRoleWithSAMLRequest is the input of AssumeRoleWithSAML: a SAML assertion from an identity provider that RAM trusts, traded for the role's credentials.",
 		Request: []field{
-			{Name: "Policy", Type: "string", Rule: "policyRule", Doc: "Policy narrows the role's permissions, 1 to 2048 characters of JSON."},
-			{Name: "DurationSeconds", Type: "int64", Rule: "durationRule", Doc: "DurationSeconds is the lifetime of the credentials, 900 up to the role's MaxSessionDuration (at most 43200). Unset means 3600."},
+			policy,
+			durationSeconds,
 			{Name: "SAMLProviderArn", Type: "string", Required: true, Rule: "samlProviderArnRule", Doc: "SAMLProviderArn names the identity provider in RAM, acs:ram::<account>:saml-provider/<name>. Required."},
-			{Name: "RoleArn", Type: "string", Required: true, Rule: "roleArnRule", Doc: "RoleArn names the role, acs:ram::<account>:role/<name>. Required."},
+			roleArn,
 			{Name: "SAMLAssertion", Type: "string", Required: true, Rule: "samlAssertionRule", Doc: "SAMLAssertion is the base64-encoded SAML response, 4 to 100000 characters. Required. It is a bearer credential: String never prints it."},
 		},
 		BodyDoc: "AssumeRoleWithSAMLResponseBody is what AssumeRoleWithSAML returns.",
-		Body: []field{
-			{Name: "AssumedRoleUser", Type: "AssumedRoleUser"},
-			{Name: "Credentials", Type: "Credentials"},
-			{Name: "RequestId", Type: "string"},
-			{Name: "SAMLAssertionInfo", Type: "AssumeRoleWithSAMLResponseBodySAMLAssertionInfo"},
-			{Name: "SourceIdentity", Type: "string"},
-		},
+		Body:    append(slices.Clip(assumed), field{Name: "SAMLAssertionInfo", Type: "AssumeRoleWithSAMLResponseBodySAMLAssertionInfo"}),
 		Nested: []model{{
 			Name: "AssumeRoleWithSAMLResponseBodySAMLAssertionInfo",
 			Doc:  "AssumeRoleWithSAMLResponseBodySAMLAssertionInfo is what STS read from the assertion.",
@@ -69,21 +60,15 @@ var operations = []operation{
 		Doc:        "AssumeRoleWithOIDC trades an OIDC token (such as a Kubernetes service account token under ACK RRSA) for a role's temporary credentials. The request is not signed and needs no credentials of the client's.",
 		RequestDoc: "AssumeRoleWithOIDCRequest is the input of AssumeRoleWithOIDC: an OIDC token (for example a Kubernetes service account token under ACK RRSA) traded for the role's credentials.",
 		Request: []field{
-			{Name: "Policy", Type: "string", Rule: "policyRule", Doc: "Policy narrows the role's permissions, 1 to 2048 characters of JSON."},
-			{Name: "DurationSeconds", Type: "int64", Rule: "durationRule", Doc: "DurationSeconds is the lifetime of the credentials, 900 up to the role's MaxSessionDuration (at most 43200). Unset means 3600."},
+			policy,
+			durationSeconds,
 			{Name: "OIDCProviderArn", Type: "string", Required: true, Rule: "oidcProviderArnRule", Doc: "OIDCProviderArn names the identity provider in RAM, acs:ram::<account>:oidc-provider/<name>. Required."},
-			{Name: "RoleArn", Type: "string", Required: true, Rule: "roleArnRule", Doc: "RoleArn names the role, acs:ram::<account>:role/<name>. Required."},
+			roleArn,
 			{Name: "OIDCToken", Type: "string", Required: true, Rule: "oidcTokenRule", Doc: "OIDCToken is the raw JWT, 4 to 20000 characters. Required. It is a bearer credential: String never prints it."},
 			{Name: "RoleSessionName", Type: "string", Rule: "sessionNameRule", Doc: "RoleSessionName tells sessions apart in audit logs, 2 to 64 characters of letters, digits and . @ - _."},
 		},
 		BodyDoc: "AssumeRoleWithOIDCResponseBody is what AssumeRoleWithOIDC returns.",
-		Body: []field{
-			{Name: "AssumedRoleUser", Type: "AssumedRoleUser"},
-			{Name: "Credentials", Type: "Credentials"},
-			{Name: "OIDCTokenInfo", Type: "AssumeRoleWithOIDCResponseBodyOIDCTokenInfo"},
-			{Name: "RequestId", Type: "string"},
-			{Name: "SourceIdentity", Type: "string"},
-		},
+		Body:    append(slices.Clip(assumed), field{Name: "OIDCTokenInfo", Type: "AssumeRoleWithOIDCResponseBodyOIDCTokenInfo"}),
 		Nested: []model{{
 			Name: "AssumeRoleWithOIDCResponseBodyOIDCTokenInfo",
 			Doc:  "AssumeRoleWithOIDCResponseBodyOIDCTokenInfo is what STS read from the OIDC token.",
@@ -112,6 +97,20 @@ var operations = []operation{
 		},
 	},
 }
+
+// The parameters and response fields that several operations have, described once.
+var (
+	policy          = field{Name: "Policy", Type: "string", Rule: "policyRule", Doc: "Policy is a JSON policy, 1 to 2048 characters, that narrows what the credentials may do below the role's own permissions."}
+	durationSeconds = field{Name: "DurationSeconds", Type: "int64", Rule: "durationRule", Doc: "DurationSeconds is the lifetime of the credentials, 900 up to the role's MaxSessionDuration (at most 43200). Unset means the service default, 3600."}
+	roleArn         = field{Name: "RoleArn", Type: "string", Required: true, Rule: "roleArnRule", Doc: "RoleArn names the role, acs:ram::<account>:role/<name>. Required."}
+	// assumed are the response fields of every assume-role operation.
+	assumed = []field{
+		{Name: "AssumedRoleUser", Type: "AssumedRoleUser"},
+		{Name: "Credentials", Type: "Credentials"},
+		{Name: "RequestId", Type: "string"},
+		{Name: "SourceIdentity", Type: "string"},
+	}
+)
 
 // shared are the models that the official client declares once per operation, under
 // the names in Aliases, and that are one type here.
