@@ -84,20 +84,32 @@ func NewOIDCProvider(client OIDCAPI, roleArn, oidcProviderArn string, tokens Tok
 		return nil, err
 	}
 	const name = "stscreds.OIDC"
-	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
-		token, err := tokens.Token(ctx)
-		if err != nil {
-			return Credentials{}, err
-		}
+	p := tokenTrade(name, client, tokens.Token, func(ctx context.Context, token string) (*sts.Credentials, error) {
 		resp, err := client.AssumeRoleWithOIDCWithContext(ctx, o.Request(roleArn, oidcProviderArn, token), nil)
 		if err != nil {
-			return Credentials{}, err
+			return nil, err
 		}
-		return fromResponse(resp.Body.Credentials, name, clockOf(client))
+		return resp.Body.Credentials, nil
 	})
 	c := newCache(p, name, o.Cache)
 	c.session = sessionLabel(roleArn, o.RoleSessionName)
 	return &OIDCProvider{c}, nil
+}
+
+// tokenTrade is the refresh of a provider that trades a bearer token, fetched at every
+// refresh (an OIDC token, a SAML assertion), for credentials by a call of client's.
+func tokenTrade(name string, client any, token func(context.Context) (string, error), trade func(ctx context.Context, token string) (*sts.Credentials, error)) ProviderFunc {
+	return func(ctx context.Context) (Credentials, error) {
+		t, err := token(ctx)
+		if err != nil {
+			return Credentials{}, err
+		}
+		creds, err := trade(ctx, t)
+		if err != nil {
+			return Credentials{}, err
+		}
+		return fromResponse(creds, name, clockOf(client))
+	}
 }
 
 // NewOIDCProviderFromEnv builds an OIDCProvider from the environment ACK RRSA sets:

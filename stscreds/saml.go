@@ -55,16 +55,12 @@ func NewSAMLProvider(client SAMLAPI, roleArn, samlProviderArn string, assertion 
 		return nil, err
 	}
 	const name = "stscreds.SAML"
-	p := ProviderFunc(func(ctx context.Context) (Credentials, error) {
-		a, err := assertion(ctx)
-		if err != nil {
-			return Credentials{}, err
-		}
+	p := tokenTrade(name, client, assertion, func(ctx context.Context, a string) (*sts.Credentials, error) {
 		resp, err := client.AssumeRoleWithSAMLWithContext(ctx, o.Request(roleArn, samlProviderArn, a), nil)
 		if err != nil {
-			return Credentials{}, err
+			return nil, err
 		}
-		return fromResponse(resp.Body.Credentials, name, clockOf(client))
+		return resp.Body.Credentials, nil
 	})
 	c := newCache(p, name, o.Cache)
 	c.session = sessionLabel(roleArn, "")
