@@ -269,9 +269,6 @@ func writeClient(ops []operation) *bytes.Buffer {
 			param, arg = "request *"+n+"Request", "request"
 			params = fmt.Sprintf("request.params(make([]signer.Param, 0, %d))", len(op.Request))
 		}
-		join := func(s ...string) string {
-			return strings.Join(slices.DeleteFunc(s, func(x string) bool { return x == "" }), ", ")
-		}
 		comment(b, "", op.Doc+" It is "+n+"WithContext with context.Background() and default runtime options.")
 		fmt.Fprintf(b, "func (c *Client) %[1]s(%[2]s) (*%[1]sResponse, error) {\n\treturn c.%[1]sWithContext(%[3]s)\n}\n\n",
 			n, param, join("context.Background()", arg, "nil"))
@@ -286,4 +283,9 @@ func writeClient(ops []operation) *bytes.Buffer {
 		fmt.Fprintf(b, "\treturn call[%[1]sResponseBody](ctx, c, op%[1]s, %[2]s, runtime)\n}\n\n", n, params)
 	}
 	return b
+}
+
+// join is a parameter or argument list of the items that are not empty.
+func join(items ...string) string {
+	return strings.Join(slices.DeleteFunc(items, func(x string) bool { return x == "" }), ", ")
 }
