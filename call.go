@@ -52,6 +52,15 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 	}
 }
 
+// withAttempts records in a call's final TransportError how many requests it sent.
+func withAttempts(err error, sent int) error {
+	var te *TransportError
+	if errors.As(err, &te) {
+		te.Attempts = sent
+	}
+	return err
+}
+
 // mends records which repairs a call has made; each is made once per call.
 type mends struct{ clock, credential bool }
 

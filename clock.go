@@ -71,13 +71,3 @@ func (c *Client) ClockOffset() time.Duration {
 	}
 	return 0
 }
-
-// WithClockSkewCorrection turns the correction of a wrong local clock on or off; it is
-// on by default, as in the AWS SDKs. When the service refuses a request's timestamp
-// (InvalidTimeStamp.Expired), the client measures its clock against the answer's Date
-// header, signs later requests with the corrected time, and sends the refused request
-// once more. Off, the refusal is returned, with the measured offset in
-// ServiceError.ClockSkew.
-func WithClockSkewCorrection(on bool) Option {
-	return func(o *options) { o.skewCorrection = on }
-}

@@ -1,81 +1,18 @@
 package sts
 
 import (
-	"log/slog"
 	"net"
-	"net/http"
 	"runtime"
 	"strings"
 	"time"
 
-	"github.com/stsgo/sts/internal/protocol"
 	"github.com/stsgo/sts/internal/signer"
 )
 
 // Version is this module's version, sent in the User-Agent.
 const Version = "0.1.0"
 
-// Defaults for the timeouts the official SDK also defaults.
-const (
-	DefaultConnectTimeout = 5 * time.Second
-	DefaultReadTimeout    = 10 * time.Second
-	// MaxResponseBytes caps how much of a response body is read: 1 MiB.
-	MaxResponseBytes = protocol.MaxBodyBytes
-)
-
 var defaultUserAgent = "stsgo/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") Go/" + strings.TrimPrefix(runtime.Version(), "go")
-
-// Option changes how NewClient builds a client.
-type Option func(*options)
-
-type options struct {
-	httpClient     *http.Client
-	logger         *slog.Logger
-	retry          RetryPolicy
-	now            func() time.Time
-	nonce          func() string
-	insecureHTTP   bool
-	skewCorrection bool
-	limiter        RateLimiter
-}
-
-// WithHTTPClient makes the client send its requests with hc instead of a client of
-// its own. Config's connection settings (proxies, TLS, MaxIdleConns, ConnectTimeout,
-// IdleTimeout) then belong to hc and are refused if set; ReadTimeout still bounds
-// each attempt.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(o *options) { o.httpClient = hc }
-}
-
-// WithLogger makes the client log one debug line per attempt (action, endpoint,
-// attempt, status, request ID, duration, error) to l; never a secret. Logging is off
-// without it.
-func WithLogger(l *slog.Logger) Option {
-	return func(o *options) { o.logger = l }
-}
-
-// WithRetryPolicy replaces DefaultRetryPolicy; zero fields take the default's values.
-func WithRetryPolicy(p RetryPolicy) Option {
-	return func(o *options) { o.retry = p }
-}
-
-// WithClock makes the client read the time from now instead of time.Now, for the
-// timestamps it signs. For tests.
-func WithClock(now func() time.Time) Option {
-	return func(o *options) { o.now = now }
-}
-
-// WithNonceSource makes the client take each request's signature nonce from next
-// instead of 128 random bits from crypto/rand. For tests; a nonce must never repeat.
-func WithNonceSource(next func() string) Option {
-	return func(o *options) { o.nonce = next }
-}
-
-// WithInsecureHTTP allows Config.Protocol "HTTP" for endpoints that are not on the
-// loopback interface. Credentials and tokens then cross the network in clear text.
-func WithInsecureHTTP() Option {
-	return func(o *options) { o.insecureHTTP = true }
-}
 
 // NewClient builds a client from config, which may be nil (credentials-go's default
 // chain, the endpoint from the environment or the central one).
@@ -188,22 +125,6 @@ func refuseUnsupported(config *Config, ownHTTPClient bool) error {
 	})
 }
 
-// unsupported is a setting the client cannot honour, and whether it is set.
-type unsupported struct {
-	field, why string
-	set        bool
-}
-
-// firstSet refuses the first of fields that is set, naming it.
-func firstSet(prefix string, fields []unsupported) error {
-	for _, f := range fields {
-		if f.set {
-			return &ValidationError{Field: prefix + f.field, Rule: "is not supported: " + f.why}
-		}
-	}
-	return nil
-}
-
 // checkType accepts Config.Type when it agrees with the credentials given.
 func checkType(typ string, creds *credentialSource) error {
 	switch {
@@ -213,13 +134,6 @@ func checkType(typ string, creds *credentialSource) error {
 		return nil
 	}
 	return &ValidationError{Field: "Config.Type", Rule: `must be "access_key" with an AccessKey, or "sts" with an AccessKey and SecurityToken; for other kinds set Config.Credential`}
-}
-
-func millis(p *int, def time.Duration) time.Duration {
-	if p == nil || *p <= 0 {
-		return def
-	}
-	return time.Duration(*p) * time.Millisecond
 }
 
 // scheme checks Config.Protocol: HTTPS, or HTTP only where it cannot leak.
@@ -259,12 +173,4 @@ func algorithm(config *Config) (string, error) {
 		return signer.HMACSHA1, nil
 	}
 	return "", &ValidationError{Field: "Config.SignatureAlgorithm", Rule: `must be "ACS3-HMAC-SHA256", "ACS3-HMAC-SM3" or "v2"`}
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -3,11 +3,58 @@ package sts
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/stsgo/sts/internal/protocol"
 )
+
+// MaxResponseBytes caps how much of a response body is read: 1 MiB.
+const MaxResponseBytes = protocol.MaxBodyBytes
+
+// An answer is read whole into a pooled buffer, at most MaxResponseBytes of it, and
+// then decoded: into the operation's response body, or into a *ServiceError.
+
+var errBodyTooLarge = errors.New("response body too large")
+
+var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
+
+func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 {
+		return
+	}
+	b.Reset()
+	bufferPool.Put(b)
+}
+
+// readBody reads at most limit bytes of the body into buf and closes it. A body that
+// fits is read to its end, so that the connection can be reused.
+func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
+	defer resp.Body.Close()
+	for {
+		if buf.Available() < 512 {
+			buf.Grow(4096)
+		}
+		free := buf.AvailableBuffer()[:buf.Available()]
+		n, err := resp.Body.Read(free)
+		buf.Write(free[:n]) // appends in place: the bytes are already there
+		switch {
+		case int64(buf.Len()) > limit:
+			return errBodyTooLarge
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}
 
 // errorBody is STS's error JSON.
 type errorBody struct {

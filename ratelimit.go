@@ -10,12 +10,6 @@ type RateLimiter interface {
 	Wait(ctx context.Context) error
 }
 
-// WithRateLimiter makes the client wait on l before every request it sends to STS,
-// retries included. A wait that fails fails the call with a *RateLimitError.
-func WithRateLimiter(l RateLimiter) Option {
-	return func(o *options) { o.limiter = l }
-}
-
 // RateLimitError reports a call that the client's own RateLimiter refused to send: its
 // wait would have outlasted the call's context. STS never saw the request.
 type RateLimitError struct {

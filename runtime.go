@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
+
 	"github.com/stsgo/sts/internal/signer"
 )
 
@@ -90,4 +92,13 @@ func (c *Client) settings(runtime *RuntimeOptions) (callSettings, error) {
 		s.queries = queryParams(e.Queries)
 	}
 	return s, nil
+}
+
+// proxyFunc chooses a proxy per URL from HTTP_PROXY/HTTPS_PROXY/NO_PROXY-style
+// settings, as net/http does from the environment; nil when none is set.
+func proxyFunc(httpProxy, httpsProxy, noProxy *string) func(*url.URL) (*url.URL, error) {
+	if httpProxy == nil && httpsProxy == nil && noProxy == nil {
+		return nil
+	}
+	return (&httpproxy.Config{HTTPProxy: deref(httpProxy), HTTPSProxy: deref(httpsProxy), NoProxy: deref(noProxy)}).ProxyFunc()
 }

@@ -1,20 +1,21 @@
 package sts
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+)
 
-	"golang.org/x/net/http/httpproxy"
+// Defaults for the timeouts the official SDK also defaults.
+const (
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultReadTimeout    = 10 * time.Second
 )
 
 // roundTrip sends req. The client's own transport is called directly: STS never
@@ -76,15 +77,6 @@ func newTransport(config *Config) (*http.Transport, error) {
 	}
 	t.TLSClientConfig = tc
 	return t, nil
-}
-
-// proxyFunc chooses a proxy per URL from HTTP_PROXY/HTTPS_PROXY/NO_PROXY-style
-// settings, as net/http does from the environment; nil when none is set.
-func proxyFunc(httpProxy, httpsProxy, noProxy *string) func(*url.URL) (*url.URL, error) {
-	if httpProxy == nil && httpsProxy == nil && noProxy == nil {
-		return nil
-	}
-	return (&httpproxy.Config{HTTPProxy: deref(httpProxy), HTTPSProxy: deref(httpsProxy), NoProxy: deref(noProxy)}).ProxyFunc()
 }
 
 func tlsConfig(config *Config) (*tls.Config, error) {
@@ -187,49 +179,4 @@ func callerEnded(ctx context.Context) error {
 		what += " (the caller's deadline)"
 	}
 	return &endedError{what: what, err: err}
-}
-
-// withAttempts records in a call's final TransportError how many requests it sent.
-func withAttempts(err error, sent int) error {
-	var te *TransportError
-	if errors.As(err, &te) {
-		te.Attempts = sent
-	}
-	return err
-}
-
-var errBodyTooLarge = errors.New("response body too large")
-
-var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4096)) }}
-
-func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
-
-func putBuffer(b *bytes.Buffer) {
-	if b.Cap() > 64<<10 {
-		return
-	}
-	b.Reset()
-	bufferPool.Put(b)
-}
-
-// readBody reads at most limit bytes of the body into buf and closes it. A body that
-// fits is read to its end, so that the connection can be reused.
-func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
-	defer resp.Body.Close()
-	for {
-		if buf.Available() < 512 {
-			buf.Grow(4096)
-		}
-		free := buf.AvailableBuffer()[:buf.Available()]
-		n, err := resp.Body.Read(free)
-		buf.Write(free[:n]) // appends in place: the bytes are already there
-		switch {
-		case int64(buf.Len()) > limit:
-			return errBodyTooLarge
-		case err == io.EOF:
-			return nil
-		case err != nil:
-			return err
-		}
-	}
 }
