@@ -5,29 +5,6 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
-
-	"github.com/stsgo/sts"
-)
-
-// A Cache, and so every provider of this package, is accepted wherever Alibaba Cloud
-// Go SDKs take credentials.
-var (
-	_ credentials.Credential        = (*Cache)(nil)
-	_ providers.CredentialsProvider = (*Cache)(nil)
-	_ sts.ContextCredential         = (*Cache)(nil)
-
-	_ credentials.Credential        = (*AssumeRoleProvider)(nil)
-	_ providers.CredentialsProvider = (*AssumeRoleProvider)(nil)
-	_ sts.ContextCredential         = (*AssumeRoleProvider)(nil)
-	_ credentials.Credential        = (*OIDCProvider)(nil)
-	_ providers.CredentialsProvider = (*OIDCProvider)(nil)
-	_ sts.ContextCredential         = (*OIDCProvider)(nil)
-	_ credentials.Credential        = (*SAMLProvider)(nil)
-	_ providers.CredentialsProvider = (*SAMLProvider)(nil)
-	_ sts.ContextCredential         = (*SAMLProvider)(nil)
-	_ credentials.Credential        = (*SessionProvider)(nil)
-	_ providers.CredentialsProvider = (*SessionProvider)(nil)
-	_ sts.ContextCredential         = (*SessionProvider)(nil)
 )
 
 // sdkCredential gives a source of credentials (a Cache, a SessionProvider) the methods

@@ -9,6 +9,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
 	"github.com/stsgo/sts"
 )
 
@@ -66,6 +69,13 @@ type AssumeRoleOptions struct {
 type AssumeRoleProvider struct {
 	*Cache // Retrieve, Invalidate and the credentials-go interfaces
 }
+
+// An AssumeRoleProvider is accepted wherever Alibaba Cloud Go SDKs take credentials.
+var (
+	_ credentials.Credential        = (*AssumeRoleProvider)(nil)
+	_ providers.CredentialsProvider = (*AssumeRoleProvider)(nil)
+	_ sts.ContextCredential         = (*AssumeRoleProvider)(nil)
+)
 
 // NewAssumeRoleProvider returns a cached provider of roleArn's credentials, fetched
 // with client (usually a *sts.Client). It refuses a role ARN or options the service

@@ -9,6 +9,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/stsgo/sts"
 )
 
 // CacheOptions tune a Cache. Zero values take the defaults.
@@ -134,6 +139,14 @@ type Cache struct {
 	refusals int        // values invalidated in a row, each soon after it was fetched
 }
 
+// A Cache, and so every provider of this package, is accepted wherever Alibaba Cloud
+// Go SDKs take credentials.
+var (
+	_ credentials.Credential        = (*Cache)(nil)
+	_ providers.CredentialsProvider = (*Cache)(nil)
+	_ sts.ContextCredential         = (*Cache)(nil)
+)
+
 // NewCache puts a cache in front of p. Given a cache (or a provider of this package,
 // which has one), it builds a new cache over the same underlying provider instead of
 // wrapping a cache in a cache.
@@ -227,6 +240,9 @@ func (c *Cache) InvalidateCredentials(accessKeyId, securityToken string) bool {
 	c.retryAt, c.lastErr, c.failures = 0, nil, 0
 	return true
 }
+
+// Stats returns the counts of the cache's work so far. It takes no lock.
+func (c *Cache) Stats() CacheStats { return c.stats.snapshot() }
 
 // refreshInBackground starts a refresh of e, unless one is under way, one failed too
 // recently, or e has been replaced meanwhile (by the refresh this caller would start).

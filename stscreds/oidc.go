@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
 	"github.com/stsgo/sts"
 )
 
@@ -66,6 +69,13 @@ type OIDCOptions struct {
 type OIDCProvider struct {
 	*Cache // Retrieve, Invalidate and the credentials-go interfaces
 }
+
+// An OIDCProvider is accepted wherever Alibaba Cloud Go SDKs take credentials.
+var (
+	_ credentials.Credential        = (*OIDCProvider)(nil)
+	_ providers.CredentialsProvider = (*OIDCProvider)(nil)
+	_ sts.ContextCredential         = (*OIDCProvider)(nil)
+)
 
 // NewOIDCProvider returns a cached provider of roleArn's credentials for the tokens
 // of tokens, issued by the OIDC provider oidcProviderArn. It refuses ARNs or options

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
 	"github.com/stsgo/sts"
 )
 
@@ -32,6 +35,13 @@ type SAMLOptions struct {
 type SAMLProvider struct {
 	*Cache // Retrieve, Invalidate and the credentials-go interfaces
 }
+
+// A SAMLProvider is accepted wherever Alibaba Cloud Go SDKs take credentials.
+var (
+	_ credentials.Credential        = (*SAMLProvider)(nil)
+	_ providers.CredentialsProvider = (*SAMLProvider)(nil)
+	_ sts.ContextCredential         = (*SAMLProvider)(nil)
+)
 
 // NewSAMLProvider returns a cached provider of roleArn's credentials for the
 // assertions that assertion returns (a base64-encoded SAML response, as an identity

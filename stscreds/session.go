@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/stsgo/sts"
@@ -110,9 +109,6 @@ type SessionCache struct {
 	stats    *counters // its sessions' caches count here
 	counts   sessionCounters
 }
-
-// errClosed is the error of a cache whose owner has been closed.
-var errClosed = errors.New("the session cache is closed")
 
 // NewSessionCache returns a cache of the sessions client assumes (usually a
 // *sts.Client, perhaps with sts.WithRateLimiter). It refuses invalid options.
@@ -252,6 +248,18 @@ func (c *SessionCache) unshare(ctx context.Context, s Session, accessKeyId, secu
 // Len returns how many sessions are in memory.
 func (c *SessionCache) Len() int { return c.sessions.len() }
 
+// Stats returns the counts of the cache's work so far, over all sessions, and the
+// state of its store's circuit.
+func (c *SessionCache) Stats() SessionCacheStats {
+	s := SessionCacheStats{CacheStats: c.stats.snapshot(), Entries: c.Len(), Evictions: c.counts.evictions.Load(),
+		STSCalls: c.counts.stsCalls.Load(), SharedHits: c.counts.sharedHits.Load(), SharedMisses: c.counts.sharedMisses.Load(),
+		LockWaits: c.counts.lockWaits.Load()}
+	if c.store != nil {
+		s.StoreFailures, s.StoreCircuitOpen, s.StoreCircuitOpens = c.store.stats()
+	}
+	return s
+}
+
 // Close ends the fetches under way and waits for them. Afterwards Retrieve still
 // returns credentials held in memory until they are due for a refresh, and fails
 // for the others. It does not close the store or the client.
@@ -381,43 +389,4 @@ func (c *SessionCache) key(ctx context.Context, s Session) (string, error) {
 		h.Write([]byte(f))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// group tracks the refreshes of the caches a SessionCache owns, so that Close can end
-// them and wait for them.
-type group struct {
-	ctx    context.Context // ends at Close
-	cancel context.CancelFunc
-
-	mu     sync.RWMutex // guards closed against a refresh starting during Close
-	closed bool
-	wg     sync.WaitGroup
-}
-
-func newGroup() *group {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &group{ctx: ctx, cancel: cancel}
-}
-
-// add counts a refresh about to start; false once the group is closed.
-func (g *group) add() bool {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.closed {
-		return false
-	}
-	g.wg.Add(1)
-	return true
-}
-
-// done counts a refresh that has ended.
-func (g *group) done() { g.wg.Done() }
-
-// close refuses new refreshes, ends those under way and waits for them.
-func (g *group) close() {
-	g.mu.Lock()
-	g.closed = true
-	g.mu.Unlock()
-	g.cancel()
-	g.wg.Wait()
 }

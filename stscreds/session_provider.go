@@ -3,10 +3,20 @@ package stscreds
 import (
 	"context"
 
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
+
 	"github.com/stsgo/sts"
 )
 
-var _ sts.CredentialInvalidator = (*SessionProvider)(nil)
+// A SessionProvider is accepted wherever Alibaba Cloud Go SDKs take credentials, and
+// invalidates its session when the client's call is refused.
+var (
+	_ credentials.Credential        = (*SessionProvider)(nil)
+	_ providers.CredentialsProvider = (*SessionProvider)(nil)
+	_ sts.ContextCredential         = (*SessionProvider)(nil)
+	_ sts.CredentialInvalidator     = (*SessionProvider)(nil)
+)
 
 // SessionProvider is one session of a SessionCache as a Provider, and as the
 // credential types that Alibaba Cloud's Go SDKs take (credentials-go's Credential and

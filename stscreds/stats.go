@@ -89,22 +89,7 @@ func (c *counters) snapshot() CacheStats {
 	return s
 }
 
-// Stats returns the counts of the cache's work so far. It takes no lock.
-func (c *Cache) Stats() CacheStats { return c.stats.snapshot() }
-
 // sessionCounters are what a SessionCache counts beyond its sessions' caches.
 type sessionCounters struct {
 	evictions, stsCalls, sharedHits, sharedMisses, lockWaits atomic.Uint64
-}
-
-// Stats returns the counts of the cache's work so far, over all sessions, and the
-// state of its store's circuit.
-func (c *SessionCache) Stats() SessionCacheStats {
-	s := SessionCacheStats{CacheStats: c.stats.snapshot(), Entries: c.Len(), Evictions: c.counts.evictions.Load(),
-		STSCalls: c.counts.stsCalls.Load(), SharedHits: c.counts.sharedHits.Load(), SharedMisses: c.counts.sharedMisses.Load(),
-		LockWaits: c.counts.lockWaits.Load()}
-	if c.store != nil {
-		s.StoreFailures, s.StoreCircuitOpen, s.StoreCircuitOpens = c.store.stats()
-	}
-	return s
 }
