@@ -1,0 +1,7 @@
+package up
+
+type value struct{ n int }
+
+func base() value { return value{} }
+
+func (v value) twice() int { return 2 * v.n }

@@ -1,0 +1,3 @@
+package up
+
+func middle() int { return Top() } // a use of the file above
