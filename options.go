@@ -6,8 +6,7 @@ import (
 	"time"
 )
 
-// Option changes how NewClient builds a client. Every Option there is is in this file;
-// the settings that come from the official SDK's Config are read in config.go.
+// Option changes how NewClient builds a client.
 type Option func(*options)
 
 // options are what the Options set, before NewClient applies them.

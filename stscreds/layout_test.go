@@ -1,0 +1,36 @@
+package stscreds_test
+
+import (
+	"testing"
+
+	"github.com/stsgo/sts/internal/layout"
+)
+
+// TestLayout holds the package's files to their order from the top down
+// (CONTRIBUTING.md, "How the code is laid out"): providers above the SessionCache,
+// the SessionCache above the Cache, the Cache above what it uses; a file uses only
+// the names of files below it, but for the uses that upUses says why it needs.
+func TestLayout(t *testing.T) {
+	order := []string{
+		"doc.go",
+		"assume_role_env.go",  // a provider from the environment
+		"saml.go",             // the SAML provider
+		"oidc.go",             // the OIDC provider
+		"session_provider.go", // one session of a SessionCache as a provider
+		"session.go",          // the SessionCache
+		"sessionmap.go",       // its index of sessions
+		"store.go",            // its shared store, guarded
+		"assume_role.go",      // the AssumeRole provider, and what every provider shares
+		"cache.go",            // the Cache
+		"group.go",            // the refreshes an owner ends at Close
+		"stats.go",            // the counts
+		"adapter.go",          // the SDKs' credential interfaces
+		"credentials.go",      // Credentials and Provider
+	}
+	upUses := map[string]string{
+		"sessionmap.go -> session.go":  "an entry fetches through the SessionCache that owns it",
+		"store.go -> session.go":       "credentials loaded from the store name the SessionCache as their source",
+		"assume_role.go -> session.go": "AssumeRoleProvider builds its request as a Session does",
+	}
+	layout.Hold(t, order, upUses)
+}
