@@ -29,7 +29,7 @@ func TestLayout(t *testing.T) {
 		"credentials.go", // where a call's credentials come from
 		"clock.go",       // the client's clock and the service's
 		"client.go",      // the Client
-		"validate.go",    // the requests' rules
+		"validate.go",    // the rules the requests are checked by
 		"models.go",      // the requests and responses
 		"params.go",      // parameter lists
 		"retry.go",       // when and how long to wait before sending again
@@ -39,7 +39,6 @@ func TestLayout(t *testing.T) {
 		"errors.go",      // the errors
 	}
 	upUses := map[string]string{
-		"client.go -> call.go":        "each operation's entry points call call",
 		"client.go -> clock.go":       "the Client's fields hold the clocks' state",
 		"client.go -> credentials.go": "the Client's fields hold its credential source",
 		"models.go -> answers.go":     "Credentials.ExpirationTime parses as decoding every answer does",

@@ -21,6 +21,7 @@ func TestLayout(t *testing.T) {
 		"sessionmap.go",       // its index of sessions
 		"store.go",            // its shared store, guarded
 		"assume_role.go",      // the AssumeRole provider, and what every provider shares
+		"requests.go",         // each operation's request, built in one place
 		"cache.go",            // the Cache
 		"group.go",            // the refreshes an owner ends at Close
 		"stats.go",            // the counts
@@ -31,6 +32,9 @@ func TestLayout(t *testing.T) {
 		"sessionmap.go -> session.go":  "an entry fetches through the SessionCache that owns it",
 		"store.go -> session.go":       "credentials loaded from the store name the SessionCache as their source",
 		"assume_role.go -> session.go": "AssumeRoleProvider builds its request as a Session does",
+		"requests.go -> oidc.go":       "an OIDC request is built by a method of OIDCOptions",
+		"requests.go -> saml.go":       "a SAML request is built by a method of SAMLOptions",
+		"requests.go -> session.go":    "an AssumeRole request is built by a method of Session",
 	}
 	layout.Hold(t, order, upUses)
 }
