@@ -10,6 +10,7 @@ require (
 	github.com/prometheus/client_golang v1.23.2
 	github.com/stretchr/testify v1.12.1
 	github.com/stsgo/sts v0.0.0
+	github.com/stsgo/sts/stscreds/redisstore v0.0.0
 )
 
 require (
@@ -51,3 +52,5 @@ require (
 )
 
 replace github.com/stsgo/sts => ../
+
+replace github.com/stsgo/sts/stscreds/redisstore => ../stscreds/redisstore

@@ -15,7 +15,7 @@ import (
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/adapters/internal/stsfixture"
 	"github.com/stsgo/sts/adapters/stsprom"
-	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
 )

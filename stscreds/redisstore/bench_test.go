@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds/redisstore"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stsgo/sts/internal/redistest"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/internal/syncbuf"
 	"github.com/stsgo/sts/stscreds/redisstore"
 )

@@ -6,6 +6,10 @@
 // environment variable is set.
 //
 // Every client it returns is built with ContextTimeoutEnabled, as redisstore needs.
+//
+// It lives in the redisstore module, beside the code it tests, so that only programs
+// that use Redis download go-redis; it is not internal so that tests in the adapters
+// module (stsprom's limiter collector) and tests of code built on redisstore can use it.
 package redistest
 
 import (
