@@ -8,7 +8,6 @@ require (
 	github.com/alibabacloud-go/tea-utils/v2 v2.0.9
 	github.com/aliyun/credentials-go v1.4.14
 	github.com/beevik/etree v1.7.0
-	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/russellhaering/goxmldsig v1.6.1
 	github.com/stretchr/testify v1.12.1
 	github.com/tjfoc/gmsm v1.4.1

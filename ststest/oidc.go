@@ -1,15 +1,18 @@
 package ststest
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
-
-	jose "github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/stsgo/sts"
 )
@@ -44,7 +47,7 @@ func (s *Server) AddOIDCProvider(accountID, name, issuer string, clientIDs ...st
 type TokenOption func(*tokenSpec)
 
 type tokenSpec struct {
-	claims jwt.Claims
+	claims jwtClaims
 	key    *rsa.PrivateKey
 }
 
@@ -53,9 +56,10 @@ func Audience(aud ...string) TokenOption {
 	return func(t *tokenSpec) { t.claims.Audience = aud }
 }
 
-// Expiry sets when the token expires (default: an hour after it is minted).
+// Expiry sets when the token expires (default: an hour after it is minted); the zero
+// time leaves the exp claim out.
 func Expiry(at time.Time) TokenOption {
-	return func(t *tokenSpec) { t.claims.Expiry = jwt.NewNumericDate(at) }
+	return func(t *tokenSpec) { t.claims.Expiry = numericDate(at) }
 }
 
 // Issuer sets the token's issuer (default: the provider's).
@@ -77,18 +81,159 @@ func SignedByAnotherKey() TokenOption {
 func (p *OIDCProvider) Token(subject string, opts ...TokenOption) string {
 	now := p.now()
 	spec := tokenSpec{
-		claims: jwt.Claims{Issuer: p.Issuer, Subject: subject, Audience: jwt.Audience{p.ClientIDs[0]},
-			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Hour))},
+		claims: jwtClaims{Issuer: p.Issuer, Subject: subject, Audience: []string{p.ClientIDs[0]},
+			IssuedAt: numericDate(now), NotBefore: numericDate(now), Expiry: numericDate(now.Add(time.Hour))},
 		key: p.key,
 	}
 	for _, o := range opts {
 		o(&spec)
 	}
-	sig, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: spec.key}, (&jose.SignerOptions{}).WithType("JWT"))
-	mustf(err == nil, "making a signer: %v", err)
-	token, err := jwt.Signed(sig).Claims(spec.claims).Serialize()
+	payload, err := json.Marshal(spec.claims)
+	mustf(err == nil, "encoding claims: %v", err)
+	return signRS256(spec.key, `{"alg":"RS256","typ":"JWT"}`, payload)
+}
+
+// signRS256 returns the JWS compact serialization (RFC 7515 section 7.1) of header and
+// payload signed with RSASSA-PKCS1-v1_5 and SHA-256, the JWS "RS256" algorithm.
+func signRS256(key *rsa.PrivateKey, header string, payload []byte) string {
+	input := b64.EncodeToString([]byte(header)) + "." + b64.EncodeToString(payload)
+	digest := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:])
 	mustf(err == nil, "signing a token: %v", err)
-	return token
+	return input + "." + b64.EncodeToString(sig)
+}
+
+// b64 is the base64url encoding without padding that JWS uses.
+var b64 = base64.RawURLEncoding
+
+// jwtClaims are the registered claims of a JWT (RFC 7519 section 4.1) that the fake
+// mints and checks; times are NumericDates, seconds since the Unix epoch, nil when
+// the claim is absent.
+type jwtClaims struct {
+	Issuer    string   `json:"iss,omitempty"`
+	Subject   string   `json:"sub,omitempty"`
+	Audience  audience `json:"aud,omitempty"`
+	Expiry    *int64   `json:"exp,omitempty"`
+	NotBefore *int64   `json:"nbf,omitempty"`
+	IssuedAt  *int64   `json:"iat,omitempty"`
+}
+
+// audience is the aud claim: one string or an array of strings (RFC 7519 section
+// 4.1.3); one audience is written as a string, as OIDC providers do.
+type audience []string
+
+func (a audience) MarshalJSON() ([]byte, error) {
+	if len(a) == 1 {
+		return json.Marshal(a[0])
+	}
+	return json.Marshal([]string(a))
+}
+
+func numericDate(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	n := t.Unix()
+	return &n
+}
+
+var (
+	errJWTMalformed = errors.New("not a JWT signed with RS256")
+	errJWTSignature = errors.New("the signature does not verify")
+)
+
+// parseRS256 parses a JWS compact serialization whose header names the RS256
+// algorithm, and nothing else (not "none", not HS256 keyed with the public key),
+// checks its signature against key, and only then reads the claims. It returns
+// errJWTMalformed or errJWTSignature.
+func parseRS256(token string, key *rsa.PublicKey) (*jwtClaims, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, errJWTMalformed
+	}
+	var header map[string]json.RawMessage
+	rawHeader, err := b64.DecodeString(parts[0])
+	if err != nil || json.Unmarshal(rawHeader, &header) != nil || string(header["alg"]) != `"RS256"` || header["crit"] != nil {
+		return nil, errJWTMalformed
+	}
+	payload, err1 := b64.DecodeString(parts[1])
+	sig, err2 := b64.DecodeString(parts[2])
+	if err1 != nil || err2 != nil {
+		return nil, errJWTMalformed
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
+		return nil, errJWTSignature
+	}
+	return decodeClaims(payload)
+}
+
+// decodeClaims reads the registered claims the fake checks, with their names matched
+// exactly (as go-jose's jwt package does, unlike encoding/json's folding of case); a
+// claim of the wrong JSON type makes the token malformed, a null one is absent.
+func decodeClaims(payload []byte) (*jwtClaims, error) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(payload, &fields) != nil || fields == nil {
+		return nil, errJWTMalformed
+	}
+	c := new(jwtClaims)
+	for name, raw := range fields {
+		var err error
+		switch name {
+		case "iss":
+			err = json.Unmarshal(raw, &c.Issuer)
+		case "sub":
+			err = json.Unmarshal(raw, &c.Subject)
+		case "aud":
+			c.Audience, err = decodeAudience(raw)
+		case "exp":
+			c.Expiry, err = decodeNumericDate(raw)
+		case "nbf":
+			c.NotBefore, err = decodeNumericDate(raw)
+		case "iat":
+			c.IssuedAt, err = decodeNumericDate(raw)
+		}
+		if err != nil {
+			return nil, errJWTMalformed
+		}
+	}
+	return c, nil
+}
+
+func decodeAudience(raw json.RawMessage) (audience, error) {
+	var one string
+	if json.Unmarshal(raw, &one) == nil && string(raw) != "null" {
+		return audience{one}, nil
+	}
+	var many []*string
+	if err := json.Unmarshal(raw, &many); err != nil || many == nil {
+		return nil, errJWTMalformed
+	}
+	a := make(audience, len(many))
+	for i, v := range many {
+		if v == nil {
+			return nil, errJWTMalformed
+		}
+		a[i] = *v
+	}
+	return a, nil
+}
+
+// maxNumericDate bounds a NumericDate (2^62 seconds) far beyond any real time and
+// below where time.Unix would wrap a huge not-before into the past.
+const maxNumericDate = 1 << 62
+
+// decodeNumericDate reads a JSON number of seconds, fractions dropped.
+func decodeNumericDate(raw json.RawMessage) (*int64, error) {
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || math.Abs(f) >= maxNumericDate {
+		return nil, errJWTMalformed
+	}
+	n := int64(f)
+	return &n, nil
 }
 
 func authFail(code, message string) *apiError {
@@ -123,35 +268,50 @@ func (s *Server) assumeRoleWithOIDC(p params, now time.Time, requestID string) (
 	info := new(sts.AssumeRoleWithOIDCResponseBodyOIDCTokenInfo).SetIssuer(claims.Issuer).SetSubject(claims.Subject).
 		SetClientIds(strings.Join(claims.Audience, ",")).SetVerificationInfo("Success")
 	if claims.Expiry != nil {
-		info.SetExpirationTime(claims.Expiry.Time().UTC().Format(sts.ExpirationLayout))
+		info.SetExpirationTime(time.Unix(*claims.Expiry, 0).UTC().Format(sts.ExpirationLayout))
 	}
 	if claims.IssuedAt != nil {
-		info.SetIssuanceTime(claims.IssuedAt.Time().UTC().Format(sts.ExpirationLayout))
+		info.SetIssuanceTime(time.Unix(*claims.IssuedAt, 0).UTC().Format(sts.ExpirationLayout))
 	}
 	return new(sts.AssumeRoleWithOIDCResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).
 		SetAssumedRoleUser(k.assumedRoleUser()).SetOIDCTokenInfo(info), nil
 }
 
-// verify checks a token's signature, issuer, audience and times.
-func (p *OIDCProvider) verify(token string, now time.Time) (*jwt.Claims, *apiError) {
-	parsed, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
-	if err != nil {
-		return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not a valid JWT.")
-	}
-	var claims jwt.Claims
-	if err := parsed.Claims(&p.key.PublicKey, &claims); err != nil {
-		return nil, authFail("AuthenticationFail.OIDCToken.InvalidSignature", "The OIDC token's signature does not verify.")
-	}
-	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: p.Issuer, AnyAudience: p.ClientIDs, Time: now}, 0)
+// verify checks a token's signature, then its issuer, audience and times with no
+// leeway, in that order: a not-before or issued-at in the future is "not valid yet",
+// an expiry already passed is "expired".
+func (p *OIDCProvider) verify(token string, now time.Time) (*jwtClaims, *apiError) {
+	claims, err := parseRS256(token, &p.key.PublicKey)
 	switch {
-	case err == nil:
-		return &claims, nil
-	case errors.Is(err, jwt.ErrInvalidAudience):
-		return nil, authFail("AuthenticationFail.OIDCToken.AudienceNotMatch", "The OIDC token's audience is not a client ID of the provider.")
-	case errors.Is(err, jwt.ErrExpired):
-		return nil, authFail("AuthenticationFail.OIDCToken.Expired", "The OIDC token is expired.")
-	case errors.Is(err, jwt.ErrInvalidIssuer):
+	case errors.Is(err, errJWTSignature):
+		return nil, authFail("AuthenticationFail.OIDCToken.InvalidSignature", "The OIDC token's signature does not verify.")
+	case err != nil:
+		return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not a valid JWT.")
+	case p.Issuer != "" && claims.Issuer != p.Issuer:
 		return nil, authFail("AuthenticationFail.OIDCToken.IssuerNotMatch", "The OIDC token's issuer is not the provider's.")
+	case !anyOf(claims.Audience, p.ClientIDs):
+		return nil, authFail("AuthenticationFail.OIDCToken.AudienceNotMatch", "The OIDC token's audience is not a client ID of the provider.")
+	case after(claims.NotBefore, now):
+		return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not valid yet.")
+	case claims.Expiry != nil && now.After(time.Unix(*claims.Expiry, 0)):
+		return nil, authFail("AuthenticationFail.OIDCToken.Expired", "The OIDC token is expired.")
+	case after(claims.IssuedAt, now):
+		return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not valid yet.")
 	}
-	return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not valid yet.")
+	return claims, nil
+}
+
+// after reports whether the NumericDate at is present and later than now.
+func after(at *int64, now time.Time) bool {
+	return at != nil && now.Before(time.Unix(*at, 0))
+}
+
+// anyOf reports whether the two lists share a value.
+func anyOf(got, want []string) bool {
+	for _, v := range got {
+		if oneOf(v, want) {
+			return true
+		}
+	}
+	return false
 }
