@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts/ststest"
+	"github.com/stsgo/sts/ststest/samlidp"
 )
 
 // officialClient builds the official SDK's client, unchanged, for the fake server.
@@ -45,7 +46,7 @@ func TestOfficialClientAgainstFake(t *testing.T) {
 			srv := ststest.NewServer()
 			defer srv.Close()
 			provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com")
-			idp := srv.AddSAMLProvider(ststest.DefaultAccountID, "adfs", "https://idp.example.com")
+			idp := samlidp.Register(srv, ststest.DefaultAccountID, "adfs", "https://idp.example.com")
 			srv.Trust(srv.Role().Arn, provider.Arn, idp.Arn)
 			user := srv.User()
 			c := officialClient(t, srv, user.AccessKeyId, user.AccessKeySecret, "", alg)

@@ -2,7 +2,9 @@ package stscreds_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,13 +17,60 @@ import (
 	"github.com/stsgo/sts/ststest"
 )
 
-// TestSAMLProvider trades assertions that the fake's identity provider mints for a
-// role's credentials, asking for a fresh assertion at every refresh, and reports the
+// ticketIdP is this package's SAML identity provider, registered with the fake as its
+// verifier: it hands out opaque assertions, each for a subject and a role until an
+// expiry, and accepts only those (the XML-signed kind is package samlidp's, which the
+// tests here leave out so that users of stscreds do not download XML signature
+// libraries for its tests).
+type ticketIdP struct {
+	Arn string
+
+	mu     sync.Mutex
+	issued map[string]ticketGrant // by assertion
+}
+
+type ticketGrant struct {
+	info         *ststest.SAMLAssertionInfo
+	notOnOrAfter time.Time
+}
+
+func newTicketIdP(srv *ststest.Server, name string) *ticketIdP {
+	idp := &ticketIdP{issued: map[string]ticketGrant{}}
+	idp.Arn = srv.AddSAMLProvider(ststest.DefaultAccountID, name, idp)
+	return idp
+}
+
+// Assertion hands out an assertion that subject, as session sessionName, may assume
+// roleArn through this provider until notOnOrAfter.
+func (p *ticketIdP) Assertion(subject, sessionName, roleArn string, notOnOrAfter time.Time) string {
+	a := rand.Text()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.issued[a] = ticketGrant{notOnOrAfter: notOnOrAfter, info: &ststest.SAMLAssertionInfo{Issuer: "https://idp.example.com/metadata",
+		Subject: subject, SubjectType: "persistent", SessionName: sessionName, Roles: []string{roleArn + "," + p.Arn}}}
+	return a
+}
+
+func (p *ticketIdP) VerifySAMLAssertion(assertion string, now time.Time) (*ststest.SAMLAssertionInfo, error) {
+	p.mu.Lock()
+	grant, ok := p.issued[assertion]
+	p.mu.Unlock()
+	switch {
+	case !ok:
+		return nil, &ststest.SAMLError{Code: "InvalidSignature", Message: "The provider did not issue this assertion."}
+	case !now.Before(grant.notOnOrAfter):
+		return nil, &ststest.SAMLError{Code: "Expired", Message: "The SAML assertion is expired."}
+	}
+	return grant.info, nil
+}
+
+// TestSAMLProvider trades assertions that a registered identity provider hands out for
+// a role's credentials, asking for a fresh assertion at every refresh, and reports the
 // assertion source's failures and the service's refusals with the session's role.
 func TestSAMLProvider(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
-	idp := srv.AddSAMLProvider(ststest.DefaultAccountID, "adfs", "https://idp.example.com/metadata")
+	idp := newTicketIdP(srv, "adfs")
 	srv.Trust(srv.Role().Arn, idp.Arn)
 	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, once)
 	require.NoError(t, err)
@@ -30,7 +79,7 @@ func TestSAMLProvider(t *testing.T) {
 	var calls atomic.Int32
 	fresh := func(context.Context) (string, error) {
 		calls.Add(1)
-		return idp.Assertion("alice@example.com", role, ststest.AssertionSessionName("alice")), nil
+		return idp.Assertion("alice@example.com", "alice", role, time.Now().Add(5*time.Minute)), nil
 	}
 	p, err := stscreds.NewSAMLProvider(anon, role, idp.Arn, fresh, func(o *stscreds.SAMLOptions) { o.Duration = 15 * time.Minute })
 	require.NoError(t, err)
@@ -57,8 +106,7 @@ func TestSAMLProvider(t *testing.T) {
 		require.EqualError(t, err, "stscreds: session "+role+": refreshing credentials: identity provider down")
 	})
 	t.Run("the service refuses the assertion", func(t *testing.T) {
-		now := time.Now()
-		expired := idp.Assertion("bob", role, ststest.AssertionValidity(now.Add(-time.Hour), now.Add(-time.Minute)))
+		expired := idp.Assertion("bob", "", role, time.Now().Add(-time.Minute))
 		p, err := stscreds.NewSAMLProvider(anon, role, idp.Arn, func(context.Context) (string, error) { return expired, nil })
 		require.NoError(t, err)
 		_, err = p.Retrieve(context.Background())

@@ -52,7 +52,7 @@ type Server struct {
 	keys          map[string]*accessKey    // by AccessKeyId: root, user and session keys
 	roles         map[string]*role         // by ARN
 	oidc          map[string]*OIDCProvider // by ARN
-	samlProviders map[string]*SAMLProvider // by ARN
+	samlProviders map[string]SAMLVerifier  // by ARN
 	nonces        map[string]time.Time     // nonce → when it may be forgotten
 	pruneAt       int                      // len(nonces) at which to prune
 	faults        []*Fault                 // pending faults, in order
@@ -91,7 +91,7 @@ func NewServer(opts ...Option) *Server {
 		keys:          map[string]*accessKey{},
 		roles:         map[string]*role{},
 		oidc:          map[string]*OIDCProvider{},
-		samlProviders: map[string]*SAMLProvider{},
+		samlProviders: map[string]SAMLVerifier{},
 		nonces:        map[string]time.Time{},
 		pruneAt:       4096,
 		counts:        map[string]int{},

@@ -1,4 +1,18 @@
-package ststest
+// Package samlidp is a SAML 2.0 identity provider for the fake STS of package ststest:
+// it mints base64 SAML responses whose assertion is XML-signed (enveloped, RSA-SHA256)
+// with a self-signed certificate, and verifies them for the fake as RAM would: the
+// signature against the certificate, then issuer, recipient, audience and validity
+// window, reading only the signed element.
+//
+// It is a package of its own so that only tests that exercise SAML download its XML
+// signature libraries; ststest itself accepts any SAMLVerifier.
+//
+//	idp := samlidp.Register(srv, ststest.DefaultAccountID, "adfs", "https://idp.example.com/metadata")
+//	srv.Trust(srv.Role().Arn, idp.Arn)
+//	assertion := idp.Assertion("alice@example.com", srv.Role().Arn)
+//
+// Setup mistakes panic with a "samlidp: " prefix, as ststest's do.
+package samlidp
 
 import (
 	"crypto/rand"
@@ -6,6 +20,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -13,7 +28,7 @@ import (
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 
-	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/ststest"
 )
 
 // The values Alibaba Cloud's role-based SSO expects in a SAML assertion: its service
@@ -32,10 +47,10 @@ const (
 	samlTimeLayout           = "2006-01-02T15:04:05Z"
 )
 
-// SAMLProvider is a SAML identity provider registered in RAM: its entity ID (Issuer)
-// and the certificate its assertions are signed with. Assertion mints signed
-// assertions.
-type SAMLProvider struct {
+// IdP is a SAML identity provider registered in RAM: its entity ID (Issuer) and the
+// certificate its assertions are signed with. Assertion mints signed assertions;
+// VerifySAMLAssertion checks them for the server.
+type IdP struct {
 	Arn         string
 	Issuer      string
 	Certificate *x509.Certificate
@@ -44,18 +59,21 @@ type SAMLProvider struct {
 	now func() time.Time
 }
 
-// AddSAMLProvider registers a SAML identity provider in an account, with a new RSA key
-// and a self-signed certificate. Roles accept its assertions once they trust its Arn
-// (see TrustPrincipal).
-func (s *Server) AddSAMLProvider(accountID, name, issuer string) *SAMLProvider {
-	key, cert := newSigningCertificate(s.now())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	mustf(s.accounts[accountID], "no account %s", accountID)
-	p := &SAMLProvider{Arn: "acs:ram::" + accountID + ":saml-provider/" + name, Issuer: issuer, Certificate: cert, key: key, now: s.now}
-	mustf(s.samlProviders[p.Arn] == nil, "SAML provider %s exists", p.Arn)
-	s.samlProviders[p.Arn] = p
+// Register makes an identity provider with entity ID issuer, a new RSA key and a
+// self-signed certificate, and registers it in srv as the SAML provider name of an
+// account (ststest.Server.AddSAMLProvider). It reads the time from srv's clock. Roles
+// accept its assertions once they trust its Arn (see ststest.TrustPrincipal).
+func Register(srv *ststest.Server, accountID, name, issuer string) *IdP {
+	key, cert := newSigningCertificate(srv.Now())
+	p := &IdP{Issuer: issuer, Certificate: cert, key: key, now: srv.Now}
+	p.Arn = srv.AddSAMLProvider(accountID, name, p)
 	return p
+}
+
+func mustf(ok bool, format string, args ...any) {
+	if !ok {
+		panic("samlidp: " + fmt.Sprintf(format, args...))
+	}
 }
 
 func newSigningCertificate(now time.Time) (*rsa.PrivateKey, *x509.Certificate) {
@@ -74,9 +92,9 @@ func newSigningCertificate(now time.Time) (*rsa.PrivateKey, *x509.Certificate) {
 	return key, cert
 }
 
-// AssertionOption changes an assertion that Assertion mints, for tests of rejected
+// Option changes an assertion that Assertion mints, for tests of rejected
 // assertions.
-type AssertionOption func(*assertionSpec)
+type Option func(*assertionSpec)
 
 type assertionSpec struct {
 	issuer, recipient, audience, sessionName string
@@ -85,41 +103,41 @@ type assertionSpec struct {
 	cert                                     *x509.Certificate
 }
 
-// AssertionIssuer sets the assertion's issuer (default: the provider's).
-func AssertionIssuer(issuer string) AssertionOption {
+// Issuer sets the assertion's issuer (default: the provider's).
+func Issuer(issuer string) Option {
 	return func(a *assertionSpec) { a.issuer = issuer }
 }
 
-// AssertionRecipient sets the recipient (default: Alibaba Cloud's role SSO URL).
-func AssertionRecipient(url string) AssertionOption {
+// Recipient sets the recipient (default: Alibaba Cloud's role SSO URL).
+func Recipient(url string) Option {
 	return func(a *assertionSpec) { a.recipient = url }
 }
 
-// AssertionAudience sets the audience (default: urn:alibaba:cloudcomputing).
-func AssertionAudience(audience string) AssertionOption {
+// Audience sets the audience (default: urn:alibaba:cloudcomputing).
+func Audience(audience string) Option {
 	return func(a *assertionSpec) { a.audience = audience }
 }
 
-// AssertionValidity sets the window in which the assertion may be used (default: from
+// Validity sets the window in which the assertion may be used (default: from
 // a minute ago to five minutes ahead).
-func AssertionValidity(notBefore, notOnOrAfter time.Time) AssertionOption {
+func Validity(notBefore, notOnOrAfter time.Time) Option {
 	return func(a *assertionSpec) { a.notBefore, a.notOnOrAfter = notBefore, notOnOrAfter }
 }
 
-// AssertionSessionName sets the RoleSessionName attribute (default: the subject).
-func AssertionSessionName(name string) AssertionOption {
+// SessionName sets the RoleSessionName attribute (default: the subject).
+func SessionName(name string) Option {
 	return func(a *assertionSpec) { a.sessionName = name }
 }
 
-// AssertionSignedByAnotherKey signs the assertion with a certificate the provider does
+// SignedByAnotherKey signs the assertion with a certificate the provider does
 // not have.
-func AssertionSignedByAnotherKey() AssertionOption {
+func SignedByAnotherKey() Option {
 	return func(a *assertionSpec) { a.key, a.cert = newSigningCertificate(time.Now()) }
 }
 
 // Assertion mints a base64-encoded SAML response whose signed assertion says subject
 // may assume roleArn through this provider: the SAMLAssertion of AssumeRoleWithSAML.
-func (p *SAMLProvider) Assertion(subject, roleArn string, opts ...AssertionOption) string {
+func (p *IdP) Assertion(subject, roleArn string, opts ...Option) string {
 	now := p.now().UTC()
 	spec := assertionSpec{issuer: p.Issuer, recipient: samlRecipients[0], audience: samlAudiences[0], sessionName: subject,
 		notBefore: now.Add(-time.Minute), notOnOrAfter: now.Add(5 * time.Minute), key: p.key, cert: p.Certificate}
@@ -130,7 +148,7 @@ func (p *SAMLProvider) Assertion(subject, roleArn string, opts ...AssertionOptio
 	resp := doc.CreateElement("samlp:Response")
 	resp.CreateAttr("xmlns:samlp", samlProtocolNS)
 	resp.CreateAttr("xmlns:saml", samlAssertionNS)
-	resp.CreateAttr("ID", "_"+randomString(24))
+	resp.CreateAttr("ID", "_"+rand.Text())
 	resp.CreateAttr("Version", "2.0")
 	resp.CreateAttr("IssueInstant", now.Format(samlTimeLayout))
 	resp.CreateAttr("Destination", spec.recipient)
@@ -139,7 +157,7 @@ func (p *SAMLProvider) Assertion(subject, roleArn string, opts ...AssertionOptio
 
 	a := etree.NewElement("saml:Assertion")
 	a.CreateAttr("xmlns:saml", samlAssertionNS)
-	a.CreateAttr("ID", "_"+randomString(24))
+	a.CreateAttr("ID", "_"+rand.Text())
 	a.CreateAttr("Version", "2.0")
 	a.CreateAttr("IssueInstant", now.Format(samlTimeLayout))
 	a.CreateElement("saml:Issuer").SetText(spec.issuer)
@@ -173,20 +191,18 @@ func (p *SAMLProvider) Assertion(subject, roleArn string, opts ...AssertionOptio
 	return base64.StdEncoding.EncodeToString(out)
 }
 
-// samlClaims is what a verified assertion says.
-type samlClaims struct {
-	issuer, subject, subjectType, recipient, sessionName string
-	roles                                                []string // "role ARN,provider ARN" pairs
+func refuse(code, message string) error {
+	return &ststest.SAMLError{Code: code, Message: message}
 }
 
-func samlFail(code, message string) *apiError {
-	return authFail("AuthenticationFail.SAMLAssertion."+code, message)
-}
-
-// verify checks an assertion's signature against the provider's certificate, then its
-// issuer, recipient, audience and validity window, reading only the signed element.
-func (p *SAMLProvider) verify(assertion string, now time.Time) (*samlClaims, *apiError) {
-	invalid := samlFail("Invalid", "The SAML assertion is not a well-formed SAML 2.0 response.")
+// VerifySAMLAssertion checks an assertion's signature against the provider's
+// certificate, then its issuer, recipient (Alibaba Cloud's role SSO URL, China or
+// international site), audience (urn:alibaba:cloudcomputing or its international
+// twin) and validity window at now, reading only the signed element. It refuses with
+// a *ststest.SAMLError: Invalid, InvalidSignature, IssuerNotMatch, RecipientNotMatch,
+// AudienceNotMatch, NotYetValid or Expired.
+func (p *IdP) VerifySAMLAssertion(assertion string, now time.Time) (*ststest.SAMLAssertionInfo, error) {
+	invalid := refuse("Invalid", "The SAML assertion is not a well-formed SAML 2.0 response.")
 	raw, err := base64.StdEncoding.DecodeString(assertion)
 	if err != nil {
 		return nil, invalid
@@ -203,7 +219,7 @@ func (p *SAMLProvider) verify(assertion string, now time.Time) (*samlClaims, *ap
 	vc.Clock = dsig.NewFakeClockAt(now)
 	a, err := vc.Validate(signed)
 	if err != nil {
-		return nil, samlFail("InvalidSignature", "The SAML assertion's signature does not verify against the provider's certificate.")
+		return nil, refuse("InvalidSignature", "The SAML assertion's signature does not verify against the provider's certificate.")
 	}
 	text := func(path string) string {
 		if e := a.FindElement(path); e != nil {
@@ -217,20 +233,20 @@ func (p *SAMLProvider) verify(assertion string, now time.Time) (*samlClaims, *ap
 		}
 		return ""
 	}
-	c := &samlClaims{
-		issuer:    text("./Issuer"),
-		subject:   text("./Subject/NameID"),
-		recipient: attr("./Subject/SubjectConfirmation/SubjectConfirmationData", "Recipient"),
+	c := &ststest.SAMLAssertionInfo{
+		Issuer:    text("./Issuer"),
+		Subject:   text("./Subject/NameID"),
+		Recipient: attr("./Subject/SubjectConfirmation/SubjectConfirmationData", "Recipient"),
 	}
 	format := attr("./Subject/NameID", "Format")
-	c.subjectType = format[strings.LastIndex(format, ":")+1:]
+	c.SubjectType = format[strings.LastIndex(format, ":")+1:]
 	for _, e := range a.FindElements("./AttributeStatement/Attribute") {
 		for _, v := range e.FindElements("./AttributeValue") {
 			switch e.SelectAttrValue("Name", "") {
 			case samlRoleAttribute:
-				c.roles = append(c.roles, strings.TrimSpace(v.Text()))
+				c.Roles = append(c.Roles, strings.TrimSpace(v.Text()))
 			case samlSessionNameAttribute:
-				c.sessionName = strings.TrimSpace(v.Text())
+				c.SessionName = strings.TrimSpace(v.Text())
 			}
 		}
 	}
@@ -238,18 +254,18 @@ func (p *SAMLProvider) verify(assertion string, now time.Time) (*samlClaims, *ap
 	notOnOrAfter, err2 := time.Parse(samlTimeLayout, attr("./Conditions", "NotOnOrAfter"))
 	confirmBy, err3 := time.Parse(samlTimeLayout, attr("./Subject/SubjectConfirmation/SubjectConfirmationData", "NotOnOrAfter"))
 	switch {
-	case err1 != nil || err2 != nil || err3 != nil || c.subject == "":
+	case err1 != nil || err2 != nil || err3 != nil || c.Subject == "":
 		return nil, invalid
-	case c.issuer != p.Issuer:
-		return nil, samlFail("IssuerNotMatch", "The SAML assertion's issuer is not the provider's entity ID.")
-	case !oneOf(c.recipient, samlRecipients):
-		return nil, samlFail("RecipientNotMatch", "The SAML assertion's recipient is not Alibaba Cloud's role SSO URL.")
+	case c.Issuer != p.Issuer:
+		return nil, refuse("IssuerNotMatch", "The SAML assertion's issuer is not the provider's entity ID.")
+	case !oneOf(c.Recipient, samlRecipients):
+		return nil, refuse("RecipientNotMatch", "The SAML assertion's recipient is not Alibaba Cloud's role SSO URL.")
 	case !oneOf(text("./Conditions/AudienceRestriction/Audience"), samlAudiences):
-		return nil, samlFail("AudienceNotMatch", "The SAML assertion's audience is not Alibaba Cloud.")
+		return nil, refuse("AudienceNotMatch", "The SAML assertion's audience is not Alibaba Cloud.")
 	case now.Before(notBefore):
-		return nil, samlFail("NotYetValid", "The SAML assertion is not valid yet.")
+		return nil, refuse("NotYetValid", "The SAML assertion is not valid yet.")
 	case !now.Before(notOnOrAfter) || !now.Before(confirmBy):
-		return nil, samlFail("Expired", "The SAML assertion is expired.")
+		return nil, refuse("Expired", "The SAML assertion is expired.")
 	}
 	return c, nil
 }
@@ -261,38 +277,4 @@ func oneOf(v string, set []string) bool {
 		}
 	}
 	return false
-}
-
-func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (any, *apiError) {
-	duration, e := p.checkedDuration("AssumeRoleWithSAML")
-	if e != nil {
-		return nil, e
-	}
-	req := &sts.AssumeRoleWithSAMLRequest{
-		DurationSeconds: &duration, Policy: p.optional("Policy"), RoleArn: p.optional("RoleArn"),
-		SAMLAssertion: p.optional("SAMLAssertion"), SAMLProviderArn: p.optional("SAMLProviderArn"),
-	}
-	s.mu.Lock()
-	provider := s.samlProviders[*req.SAMLProviderArn]
-	s.mu.Unlock()
-	r, e := s.federatedRole("SAML", *req.SAMLProviderArn, provider != nil, *req.RoleArn, duration)
-	if e != nil {
-		return nil, e
-	}
-	claims, e := provider.verify(*req.SAMLAssertion, now)
-	if e != nil {
-		return nil, e
-	}
-	if !oneOf(r.Arn+","+provider.Arn, claims.roles) {
-		return nil, samlFail("RoleNotMatch", "The SAML assertion does not grant the role through this provider.")
-	}
-	sessionName := claims.sessionName
-	if sessionName == "" {
-		sessionName = claims.subject
-	}
-	k := s.issueFederatedSession(r, sessionName, now, duration)
-	info := new(sts.AssumeRoleWithSAMLResponseBodySAMLAssertionInfo).SetIssuer(claims.issuer).SetSubject(claims.subject).
-		SetSubjectType(claims.subjectType).SetRecipient(claims.recipient)
-	return new(sts.AssumeRoleWithSAMLResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).
-		SetAssumedRoleUser(k.assumedRoleUser()).SetSAMLAssertionInfo(info), nil
 }

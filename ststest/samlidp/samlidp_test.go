@@ -1,4 +1,4 @@
-package ststest_test
+package samlidp_test
 
 import (
 	"encoding/base64"
@@ -11,13 +11,26 @@ import (
 
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/ststest"
+	"github.com/stsgo/sts/ststest/samlidp"
 )
+
+// requireCode checks a service error as the fake answers it: status, code, request
+// ID and the Recommend link that names the code.
+func requireCode(t *testing.T, err error, status int, code string) {
+	t.Helper()
+	var se *sts.ServiceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, code, se.Code, "%v", err)
+	require.Equal(t, status, se.StatusCode)
+	require.NotEmpty(t, se.RequestId)
+	require.Contains(t, se.Recommend, "q="+code)
+}
 
 func TestAssumeRoleWithSAML(t *testing.T) {
 	now := time.Now()
 	srv := ststest.NewServer(ststest.WithClock(func() time.Time { return now }))
 	defer srv.Close()
-	idp := srv.AddSAMLProvider(ststest.DefaultAccountID, "adfs", "https://idp.example.com/metadata")
+	idp := samlidp.Register(srv, ststest.DefaultAccountID, "adfs", "https://idp.example.com/metadata")
 	srv.Trust(srv.Role().Arn, idp.Arn)
 	other := srv.AddRole(ststest.DefaultAccountID, "untrusting")
 	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")})
@@ -26,7 +39,7 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 		return new(sts.AssumeRoleWithSAMLRequest).SetRoleArn(role).SetSAMLProviderArn(idp.Arn).SetSAMLAssertion(assertion)
 	}
 
-	resp, err := anon.AssumeRoleWithSAML(req(srv.Role().Arn, idp.Assertion("alice@example.com", srv.Role().Arn, ststest.AssertionSessionName("alice"))))
+	resp, err := anon.AssumeRoleWithSAML(req(srv.Role().Arn, idp.Assertion("alice@example.com", srv.Role().Arn, samlidp.SessionName("alice"))))
 	require.NoError(t, err)
 	info := resp.Body.SAMLAssertionInfo
 	require.Equal(t, "alice@example.com", *info.Subject)
@@ -35,7 +48,9 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	require.Equal(t, "https://signin.aliyun.com/saml-role/sso", *info.Recipient)
 	require.Equal(t, "acs:ram::"+ststest.DefaultAccountID+":assumed-role/test-role/alice", *resp.Body.AssumedRoleUser.Arn)
 	c := resp.Body.Credentials
-	id, err := clientFor(t, srv, srv.ConfigFor(*c.AccessKeyId, *c.AccessKeySecret, *c.SecurityToken), "", sts.WithClock(func() time.Time { return now })).GetCallerIdentity()
+	session, err := sts.NewClient(srv.ConfigFor(*c.AccessKeyId, *c.AccessKeySecret, *c.SecurityToken), sts.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	id, err := session.GetCallerIdentity()
 	require.NoError(t, err)
 	require.Equal(t, "AssumedRoleUser", *id.Body.IdentityType)
 
@@ -49,14 +64,14 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 		status                int
 		code                  string
 	}{
-		{"international site", role, idp.Assertion("bob", role, ststest.AssertionAudience("urn:alibaba:cloudcomputing:international"),
-			ststest.AssertionRecipient("https://signin.alibabacloud.com/saml-role/sso")), 200, ""},
-		{"expired", role, idp.Assertion("bob", role, ststest.AssertionValidity(now.Add(-time.Hour), now.Add(-time.Minute))), 401, "AuthenticationFail.SAMLAssertion.Expired"},
-		{"not yet valid", role, idp.Assertion("bob", role, ststest.AssertionValidity(now.Add(time.Minute), now.Add(time.Hour))), 401, "AuthenticationFail.SAMLAssertion.NotYetValid"},
-		{"wrong issuer", role, idp.Assertion("bob", role, ststest.AssertionIssuer("https://evil.example.com")), 401, "AuthenticationFail.SAMLAssertion.IssuerNotMatch"},
-		{"wrong audience", role, idp.Assertion("bob", role, ststest.AssertionAudience("urn:amazon:webservices")), 401, "AuthenticationFail.SAMLAssertion.AudienceNotMatch"},
-		{"wrong recipient", role, idp.Assertion("bob", role, ststest.AssertionRecipient("https://example.com/sso")), 401, "AuthenticationFail.SAMLAssertion.RecipientNotMatch"},
-		{"forged signature", role, idp.Assertion("bob", role, ststest.AssertionSignedByAnotherKey()), 401, "AuthenticationFail.SAMLAssertion.InvalidSignature"},
+		{"international site", role, idp.Assertion("bob", role, samlidp.Audience("urn:alibaba:cloudcomputing:international"),
+			samlidp.Recipient("https://signin.alibabacloud.com/saml-role/sso")), 200, ""},
+		{"expired", role, idp.Assertion("bob", role, samlidp.Validity(now.Add(-time.Hour), now.Add(-time.Minute))), 401, "AuthenticationFail.SAMLAssertion.Expired"},
+		{"not yet valid", role, idp.Assertion("bob", role, samlidp.Validity(now.Add(time.Minute), now.Add(time.Hour))), 401, "AuthenticationFail.SAMLAssertion.NotYetValid"},
+		{"wrong issuer", role, idp.Assertion("bob", role, samlidp.Issuer("https://evil.example.com")), 401, "AuthenticationFail.SAMLAssertion.IssuerNotMatch"},
+		{"wrong audience", role, idp.Assertion("bob", role, samlidp.Audience("urn:amazon:webservices")), 401, "AuthenticationFail.SAMLAssertion.AudienceNotMatch"},
+		{"wrong recipient", role, idp.Assertion("bob", role, samlidp.Recipient("https://example.com/sso")), 401, "AuthenticationFail.SAMLAssertion.RecipientNotMatch"},
+		{"forged signature", role, idp.Assertion("bob", role, samlidp.SignedByAnotherKey()), 401, "AuthenticationFail.SAMLAssertion.InvalidSignature"},
 		{"subject changed after signing", role, tampered, 401, "AuthenticationFail.SAMLAssertion.InvalidSignature"},
 		{"role not granted", role, idp.Assertion("bob", other.Arn), 401, "AuthenticationFail.SAMLAssertion.RoleNotMatch"},
 		{"not saml", role, "bm90IHNhbWw=", 401, "AuthenticationFail.SAMLAssertion.Invalid"},

@@ -1,0 +1,117 @@
+package ststest
+
+import (
+	"errors"
+	"time"
+
+	"github.com/stsgo/sts"
+)
+
+// SAMLVerifier checks the SAMLAssertion of AssumeRoleWithSAML for a SAML provider
+// registered with AddSAMLProvider, as RAM checks it against the provider's metadata.
+// Package samlidp has one that mints and verifies XML-signed assertions; a test that
+// needs no XML signature can register a verifier of its own.
+type SAMLVerifier interface {
+	// VerifySAMLAssertion checks assertion (base64, as sent) at now, the server's
+	// clock, and returns what it says. To refuse it, return a *SAMLError; any other
+	// error, or a nil info, refuses it as AuthenticationFail.SAMLAssertion.Invalid.
+	VerifySAMLAssertion(assertion string, now time.Time) (*SAMLAssertionInfo, error)
+}
+
+// SAMLAssertionInfo is what a verified assertion says.
+type SAMLAssertionInfo struct {
+	Issuer      string // the identity provider's entity ID
+	Subject     string // the NameID
+	SubjectType string // the NameID format's last part, e.g. "persistent"
+	Recipient   string // where the assertion was addressed
+
+	// SessionName is the RoleSessionName attribute; empty means Subject is the
+	// session name.
+	SessionName string
+	// Roles are the Role attribute's values, "role ARN,provider ARN" pairs; the
+	// server grants a role only if one pair names it and the provider asked through.
+	Roles []string
+}
+
+// SAMLError is a verifier's refusal of an assertion. The server answers HTTP 401 with
+// the code "AuthenticationFail.SAMLAssertion." + Code and Message.
+type SAMLError struct {
+	// Code is the last part of the service's code: Invalid, InvalidSignature,
+	// IssuerNotMatch, RecipientNotMatch, AudienceNotMatch, NotYetValid or Expired.
+	Code    string
+	Message string
+}
+
+// Error returns the service's code and the message.
+func (e *SAMLError) Error() string {
+	return "AuthenticationFail.SAMLAssertion." + e.Code + ": " + e.Message
+}
+
+// AddSAMLProvider registers a SAML identity provider named name in an account, whose
+// assertions v checks, and returns its ARN. Roles accept its assertions once they
+// trust that ARN (see TrustPrincipal and Trust).
+func (s *Server) AddSAMLProvider(accountID, name string, v SAMLVerifier) string {
+	mustf(v != nil, "a SAML provider needs a verifier")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mustf(s.accounts[accountID], "no account %s", accountID)
+	arn := "acs:ram::" + accountID + ":saml-provider/" + name
+	mustf(s.samlProviders[arn] == nil, "SAML provider %s exists", arn)
+	s.samlProviders[arn] = v
+	return arn
+}
+
+// Now returns the time on the server's clock (see WithClock), for helpers that mint
+// tokens and assertions the server checks.
+func (s *Server) Now() time.Time { return s.now() }
+
+func samlFail(code, message string) *apiError {
+	return authFail("AuthenticationFail.SAMLAssertion."+code, message)
+}
+
+func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (any, *apiError) {
+	duration, e := p.checkedDuration("AssumeRoleWithSAML")
+	if e != nil {
+		return nil, e
+	}
+	req := &sts.AssumeRoleWithSAMLRequest{
+		DurationSeconds: &duration, Policy: p.optional("Policy"), RoleArn: p.optional("RoleArn"),
+		SAMLAssertion: p.optional("SAMLAssertion"), SAMLProviderArn: p.optional("SAMLProviderArn"),
+	}
+	providerArn := *req.SAMLProviderArn
+	s.mu.Lock()
+	verifier := s.samlProviders[providerArn]
+	s.mu.Unlock()
+	r, e := s.federatedRole("SAML", providerArn, verifier != nil, *req.RoleArn, duration)
+	if e != nil {
+		return nil, e
+	}
+	claims, err := verifier.VerifySAMLAssertion(*req.SAMLAssertion, now)
+	var refused *SAMLError
+	switch {
+	case errors.As(err, &refused):
+		return nil, samlFail(refused.Code, refused.Message)
+	case err != nil || claims == nil:
+		return nil, samlFail("Invalid", "The SAML assertion is not a well-formed SAML 2.0 response.")
+	case !oneOf(r.Arn+","+providerArn, claims.Roles):
+		return nil, samlFail("RoleNotMatch", "The SAML assertion does not grant the role through this provider.")
+	}
+	sessionName := claims.SessionName
+	if sessionName == "" {
+		sessionName = claims.Subject
+	}
+	k := s.issueFederatedSession(r, sessionName, now, duration)
+	info := new(sts.AssumeRoleWithSAMLResponseBodySAMLAssertionInfo).SetIssuer(claims.Issuer).SetSubject(claims.Subject).
+		SetSubjectType(claims.SubjectType).SetRecipient(claims.Recipient)
+	return new(sts.AssumeRoleWithSAMLResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).
+		SetAssumedRoleUser(k.assumedRoleUser()).SetSAMLAssertionInfo(info), nil
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
