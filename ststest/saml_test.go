@@ -81,7 +81,7 @@ func TestSAMLVerifier(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.assertion, func(t *testing.T) {
-			resp, err := anon.AssumeRoleWithSAML(new(sts.AssumeRoleWithSAMLRequest).SetRoleArn(role).SetSAMLProviderArn(providerArn).SetSAMLAssertion("Zq9:"+tc.assertion))
+			resp, err := anon.AssumeRoleWithSAML(new(sts.AssumeRoleWithSAMLRequest).SetRoleArn(role).SetSAMLProviderArn(providerArn).SetSAMLAssertion("Zq9:" + tc.assertion))
 			if tc.code != "" {
 				requireCode(t, err, 401, tc.code)
 				var se *sts.ServiceError

@@ -15,9 +15,9 @@ import (
 	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/adapters/internal/stsfixture"
 	"github.com/stsgo/sts/adapters/stsprom"
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 )
 
 // TestCollectors registers a provider's cache and a session cache, each twice under

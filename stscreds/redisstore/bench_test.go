@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 )
 
 // BenchmarkSharedHit is what a replica pays to adopt a session another replica

@@ -15,10 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/internal/syncbuf"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/ststest"
 )
 

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/ststest"
 )
 

@@ -12,9 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/internal/syncbuf"
 	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 )
 
 // TestNewRefusesClientsThatIgnoreDeadlines builds every kind of go-redis client with

@@ -9,9 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 	"github.com/stsgo/sts/stscreds"
 	"github.com/stsgo/sts/stscreds/redisstore"
+	"github.com/stsgo/sts/stscreds/redisstore/redistest"
 )
 
 var (
