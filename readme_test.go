@@ -50,9 +50,10 @@ func goSnippets(t *testing.T, path string) []snippet {
 }
 
 // TestREADMESnippetsBuild builds every Go block of README.md, as a newcomer would who
-// pasted each into a file of its own inside a module that requires this one: each is
-// a whole file, and all of them go through one `go vet` (type-checking and vet's
-// checks), from a directory of the module that the test removes.
+// pasted each into a file of its own inside a module that requires this one and the
+// redisstore module: each is a whole file, and all of them go through one `go vet`
+// (type-checking and vet's checks), from a directory of the module that the test
+// removes.
 func TestREADMESnippetsBuild(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
@@ -91,6 +92,10 @@ func TestREADMESnippetsBuild(t *testing.T) {
 	}
 	cmd := exec.Command("go", append([]string{"vet"}, pkgs...)...)
 	cmd.Dir = root
+	// Through the repository's go.work, even when the caller set GOWORK=off: the fleet
+	// block needs the redisstore module (and go-redis), which the root module does not
+	// require.
+	cmd.Env = append(os.Environ(), "GOWORK="+filepath.Join(root, "go.work"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		text := string(out)

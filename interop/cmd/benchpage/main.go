@@ -34,7 +34,7 @@ var suites = []suite{
 	{"interop", ".", "RoundTrip|ClientCost|Concurrency|ColdStart"},
 	{".", ".", "^BenchmarkSign$"},
 	{".", "./stscreds", "RetrieveCached|CredentialsGoRAMRoleARN|SessionCacheHit"},
-	{".", "./stscreds/redisstore", "SharedHit"},
+	{"stscreds/redisstore", ".", "SharedHit"},
 }
 
 func main() {
