@@ -5,9 +5,11 @@
 // (ACS3-HMAC-SHA256, ACS3-HMAC-SM3) signatures, replayed nonces, stale timestamps,
 // unknown keys, who may assume which role, and every parameter rule. Credentials it
 // issues work as callers until they expire, so role chaining and GetCallerIdentity
-// behave as in the cloud. It verifies OIDC tokens (JWT) and SAML assertions (XML
-// signatures) against providers registered with it, and mints both for tests. Errors
-// come in the real JSON shape, codes and HTTP statuses; faults can be injected.
+// behave as in the cloud. It verifies OIDC tokens (RS256 JWTs) against providers
+// registered with it and mints them for tests; SAML assertions it hands to the
+// SAMLVerifier registered for their provider (package samlidp mints and verifies
+// XML-signed ones, so that only tests that use it download XML signature libraries).
+// Errors come in the real JSON shape, codes and HTTP statuses; faults can be injected.
 //
 //	srv := ststest.NewServer()
 //	defer srv.Close()

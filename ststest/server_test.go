@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/internal/servicecheck"
 	"github.com/stsgo/sts/ststest"
 )
 
@@ -31,15 +32,7 @@ func assume(c *sts.Client, roleArn, session string) (*sts.AssumeRoleResponse, er
 	return c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(roleArn).SetRoleSessionName(session))
 }
 
-func requireCode(t *testing.T, err error, status int, code string) {
-	t.Helper()
-	var se *sts.ServiceError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, code, se.Code, "%v", err)
-	require.Equal(t, status, se.StatusCode)
-	require.NotEmpty(t, se.RequestId)
-	require.Contains(t, se.Recommend, "q="+code)
-}
+var requireCode = servicecheck.RequireCode
 
 // TestAssumeRoleAndChain assumes the fixture role as the user, then uses the issued
 // credentials as a caller: GetCallerIdentity, and a second role trusted by the first.

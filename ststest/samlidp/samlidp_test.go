@@ -10,21 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
+	"github.com/stsgo/sts/internal/servicecheck"
 	"github.com/stsgo/sts/ststest"
 	"github.com/stsgo/sts/ststest/samlidp"
 )
 
-// requireCode checks a service error as the fake answers it: status, code, request
-// ID and the Recommend link that names the code.
-func requireCode(t *testing.T, err error, status int, code string) {
-	t.Helper()
-	var se *sts.ServiceError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, code, se.Code, "%v", err)
-	require.Equal(t, status, se.StatusCode)
-	require.NotEmpty(t, se.RequestId)
-	require.Contains(t, se.Recommend, "q="+code)
-}
+var requireCode = servicecheck.RequireCode
 
 func TestAssumeRoleWithSAML(t *testing.T) {
 	now := time.Now()

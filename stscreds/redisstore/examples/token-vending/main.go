@@ -17,7 +17,8 @@
 // TOKEN_VENDING_SEAL_KEY (hex); without it they are an in-memory store (memoryStore
 // below, good for one process only) and one *rate.Limiter. With
 // ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
-// ALIBABA_CLOUD_ROLE_ARN unset it runs against an embedded fake STS.
+// ALIBABA_CLOUD_ROLE_ARN unset it runs against an embedded fake STS. It lives in the
+// redisstore module; from its directory, stscreds/redisstore:
 //
 //	go run ./examples/token-vending
 //	REDIS_URL=redis://localhost:6379/0 TOKEN_VENDING_SEAL_KEY=$(openssl rand -hex 32) go run ./examples/token-vending
