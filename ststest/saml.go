@@ -10,7 +10,8 @@ import (
 // SAMLVerifier checks the SAMLAssertion of AssumeRoleWithSAML for a SAML provider
 // registered with AddSAMLProvider, as RAM checks it against the provider's metadata.
 // Package samlidp has one that mints and verifies XML-signed assertions; a test that
-// needs no XML signature can register a verifier of its own.
+// needs no XML signature can register a verifier of its own. The server calls it from
+// the goroutines serving requests, so several calls may run at once.
 type SAMLVerifier interface {
 	// VerifySAMLAssertion checks assertion (base64, as sent) at now, the server's
 	// clock, and returns what it says. To refuse it, return a *SAMLError; any other
