@@ -11,7 +11,8 @@
 //	srv.Trust(srv.Role().Arn, idp.Arn)
 //	assertion := idp.Assertion("alice@example.com", srv.Role().Arn)
 //
-// Setup mistakes panic with a "samlidp: " prefix, as ststest's do.
+// Setup mistakes (an unknown account, a provider name taken) panic in
+// ststest.Server.AddSAMLProvider, with its "ststest: " prefix.
 package samlidp
 
 import (

@@ -79,3 +79,13 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterPanics holds Register's setup mistakes to ststest's panics.
+func TestRegisterPanics(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	require.PanicsWithValue(t, "ststest: no account 42", func() { samlidp.Register(srv, "42", "adfs", "https://idp.example.com") })
+	samlidp.Register(srv, ststest.DefaultAccountID, "adfs", "https://idp.example.com")
+	require.PanicsWithValue(t, "ststest: SAML provider acs:ram::"+ststest.DefaultAccountID+":saml-provider/adfs exists",
+		func() { samlidp.Register(srv, ststest.DefaultAccountID, "adfs", "https://idp.example.com") })
+}
