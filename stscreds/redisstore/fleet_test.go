@@ -556,11 +556,12 @@ func TestFleetQuota(t *testing.T) {
 	srv = ststest.NewServer(ststest.WithQuota(100))
 	defer srv.Close()
 	// A Timeout for a loaded machine: a replica that gave up on Redis would pace
-	// itself on top of the others. And a rate a fifth under the quota: calls leave
-	// on their turns, but a loaded machine (-race, several suites at once) delays
-	// some by a tenth of a second or more, and bunches them as they arrive.
+	// itself on top of the others (1 s was outlasted once, at a load average of 7,
+	// by 1,000 callers queueing for the pool's connections under -race). And a rate
+	// a fifth under the quota: calls leave on their turns, but a loaded machine
+	// delays some by a tenth of a second or more, and bunches them as they arrive.
 	limiter, err := redisstore.NewLimiter(server.Client(), "1234567890123456:central:AssumeRole", 80, func(o *redisstore.LimiterOptions) {
-		o.FleetSize, o.Timeout, o.Cooldown = 8, time.Second, 100*time.Millisecond
+		o.FleetSize, o.Timeout, o.Cooldown = 8, 5*time.Second, 100*time.Millisecond
 	})
 	require.NoError(t, err)
 	start := time.Now()
