@@ -2,6 +2,7 @@ package ststest_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -164,4 +165,27 @@ func TestSAMLVerifierRunsWithoutTheLock(t *testing.T) {
 	require.NoError(t, err)
 	close(release)
 	done.Wait()
+}
+
+// TestSAMLVerifierErrorTextIsNotEchoed holds that only a SAMLError's Message reaches
+// the client: the text of the error wrapping it (here the decoded assertion, which a
+// careless verifier might put there) and the text of a plain error do not.
+func TestSAMLVerifierErrorTextIsNotEchoed(t *testing.T) {
+	const secret = "NameID-of-alice-Zk3q"
+	for name, refusal := range map[string]error{
+		"wrapping a SAMLError": fmt.Errorf("assertion <saml:NameID>%s</saml:NameID>: %w", secret, &ststest.SAMLError{Code: "Expired", Message: "The SAML assertion is expired."}),
+		"plain":                fmt.Errorf("assertion <saml:NameID>%s</saml:NameID> refused", secret),
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, _, exchange := samlHarness(t, verifierFunc(func(string, time.Time) (*ststest.SAMLAssertionInfo, error) { return nil, refusal }))
+			_, err := exchange("PHNhbWw+")
+			var se *sts.ServiceError
+			require.ErrorAs(t, err, &se)
+			require.NotContains(t, err.Error(), secret)
+			require.NotContains(t, se.Message+se.Code+se.Recommend, secret)
+			for _, r := range srv.Requests() {
+				require.NotContains(t, r.Code, secret)
+			}
+		})
+	}
 }
