@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -42,9 +43,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBodyBytes))
+	body, err := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBodyBytes+1))
 	if err != nil {
 		rec.Code = "ClientGone"
+		return
+	}
+	if len(body) > protocol.MaxBodyBytes { // refused whole: a cut request is another request
+		s.writeError(w, r, &rec, &apiError{status: http.StatusRequestEntityTooLarge, code: "InvalidParameter",
+			message: fmt.Sprintf("The request body is larger than %d bytes.", protocol.MaxBodyBytes)})
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -2,6 +2,7 @@ package ststest
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/stsgo/sts"
@@ -15,7 +16,9 @@ import (
 type SAMLVerifier interface {
 	// VerifySAMLAssertion checks assertion (base64, as sent) at now, the server's
 	// clock, and returns what it says. To refuse it, return a *SAMLError; any other
-	// error, or a nil info, refuses it as AuthenticationFail.SAMLAssertion.Invalid.
+	// error (a nil *SAMLError too), a nil info, or a panic refuses it as
+	// AuthenticationFail.SAMLAssertion.Invalid (a panic's value is the message, so
+	// that a test sees it, and the client, which does not retry a refusal, calls once).
 	VerifySAMLAssertion(assertion string, now time.Time) (*SAMLAssertionInfo, error)
 }
 
@@ -27,7 +30,8 @@ type SAMLAssertionInfo struct {
 	Recipient   string // where the assertion was addressed
 
 	// SessionName is the RoleSessionName attribute; empty means Subject is the
-	// session name.
+	// session name. Either must be a valid RoleSessionName (2 to 64 characters of
+	// A-Z a-z 0-9 . @ - _), or the assertion is refused as Invalid.
 	SessionName string
 	// Roles are the Role attribute's values, "role ARN,provider ARN" pairs; the
 	// server grants a role only if one pair names it and the provider asked through.
@@ -39,6 +43,7 @@ type SAMLAssertionInfo struct {
 type SAMLError struct {
 	// Code is the last part of the service's code: Invalid, InvalidSignature,
 	// IssuerNotMatch, RecipientNotMatch, AudienceNotMatch, NotYetValid or Expired.
+	// A Code that is not one word of letters and digits is answered as Invalid.
 	Code    string
 	Message string
 }
@@ -87,25 +92,51 @@ func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (
 	if e != nil {
 		return nil, e
 	}
-	claims, err := verifier.VerifySAMLAssertion(*req.SAMLAssertion, now)
+	claims, err := verify(verifier, *req.SAMLAssertion, now)
 	var refused *SAMLError
 	switch {
-	case errors.As(err, &refused):
+	case errors.As(err, &refused) && refused != nil && isWord(refused.Code):
 		return nil, samlFail(refused.Code, refused.Message)
+	case errors.As(err, &refused) && refused != nil:
+		return nil, samlFail("Invalid", refused.Message)
 	case err != nil || claims == nil:
 		return nil, samlFail("Invalid", "The SAML assertion is not a well-formed SAML 2.0 response.")
 	case !oneOf(r.Arn+","+providerArn, claims.Roles):
 		return nil, samlFail("RoleNotMatch", "The SAML assertion does not grant the role through this provider.")
 	}
-	sessionName := claims.SessionName
-	if sessionName == "" {
-		sessionName = claims.Subject
+	name := claims.SessionName
+	if name == "" {
+		name = claims.Subject
 	}
-	k := s.issueFederatedSession(r, sessionName, now, duration)
+	if !sessionName.ok(name) {
+		return nil, samlFail("Invalid", "The SAML assertion's RoleSessionName (or, without one, its NameID) must be 2 to 64 characters of A-Z a-z 0-9 . @ - _.")
+	}
+	k := s.issueFederatedSession(r, name, now, duration)
 	info := new(sts.AssumeRoleWithSAMLResponseBodySAMLAssertionInfo).SetIssuer(claims.Issuer).SetSubject(claims.Subject).
 		SetSubjectType(claims.SubjectType).SetRecipient(claims.Recipient)
 	return new(sts.AssumeRoleWithSAMLResponseBody).SetRequestId(requestID).SetCredentials(k.credentials()).
 		SetAssumedRoleUser(k.assumedRoleUser()).SetSAMLAssertionInfo(info), nil
+}
+
+// verify calls v, answering a panic as a refusal whose message is the panic's value.
+func verify(v SAMLVerifier, assertion string, now time.Time) (info *SAMLAssertionInfo, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			info, err = nil, &SAMLError{Code: "Invalid", Message: fmt.Sprintf("ststest: the SAMLVerifier panicked: %v", p)}
+		}
+	}()
+	return v.VerifySAMLAssertion(assertion, now)
+}
+
+// isWord reports whether code is one word of letters and digits, as the last part of
+// a service's error code is.
+func isWord(code string) bool {
+	for _, c := range code {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return code != ""
 }
 
 func oneOf(v string, set []string) bool {
