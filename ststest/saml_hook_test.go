@@ -35,8 +35,8 @@ func samlHarness(t *testing.T, v ststest.SAMLVerifier) (srv *ststest.Server, pro
 }
 
 // TestSAMLVerifierTypedNilError: a verifier that returns a nil *SAMLError as its error
-// (the classic typed-nil interface) refuses the assertion; the doc says any error
-// refuses it as Invalid. The server dereferences the nil pointer instead.
+// (the classic typed-nil interface) refuses the assertion as Invalid, as the doc says
+// of any error (the handler dereferenced the nil pointer once).
 func TestSAMLVerifierTypedNilError(t *testing.T) {
 	_, _, exchange := samlHarness(t, verifierFunc(func(string, time.Time) (*ststest.SAMLAssertionInfo, error) {
 		var refused *ststest.SAMLError
@@ -82,7 +82,7 @@ func TestSAMLErrorCodeIsOneOfTheService(t *testing.T) {
 // TestSAMLSessionNameIsChecked: the session name an assertion gives (RoleSessionName
 // attribute, else the NameID) must be a valid RoleSessionName (2 to 64 of
 // [A-Za-z0-9.@_-], as the fake checks for AssumeRole); an empty one, or one with a
-// slash, makes an assumed-role ARN that no real STS answers.
+// slash, would make an assumed-role ARN that no real STS answers.
 func TestSAMLSessionNameIsChecked(t *testing.T) {
 	for name, info := range map[string]ststest.SAMLAssertionInfo{
 		"no subject and no session name": {},
