@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestZeroDurationAsBefore: the check added for a zero -duration, when the request
+// builders began to leave a zero duration unset, returns before the rest of the
+// command line is checked. Before, -duration 0 was one invalid field among the
+// others, all named at once (as "every bad field at once" in TestErrors still expects
+// for -duration 10m), and an unreadable -policy @file was reported, with status 1.
+// Now only the duration is named; the other mistakes surface one run at a time.
+func TestZeroDurationAsBefore(t *testing.T) {
+	srv := fake(t)
+	role := srv.Role().Arn
+	token := filepath.Join(t.TempDir(), "token")
+	require.NoError(t, os.WriteFile(token, []byte("header.payload.signature"), 0o600))
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+		stderr string
+	}{
+		{"every bad field at once", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", "role/app", "-duration", "0", "-external-id", "x"}, 2,
+			"sts assume-role: invalid -duration: must be 15m0s to 12h0m0s; invalid -external-id: must be 2 to 1224 characters of A-Z a-z 0-9 _ + = , . @ : / -; invalid -role-arn: must be an ARN of the form acs:ram::<account>:role/<name>\n"},
+		{"with a bad session name, oidc", []string{"assume-role-with-oidc", "-endpoint", srv.URL, "-role-arn", role,
+			"-oidc-provider-arn", "acs:ram::" + "1" + ":oidc-provider/p", "-token-file", token, "-duration", "0", "-session-name", "x"}, 2,
+			"sts assume-role-with-oidc: invalid -duration: must be 15m0s to 12h0m0s; invalid -session-name: must be 2 to 64 characters of A-Z a-z 0-9 . @ - _\n"},
+		{"missing policy file", []string{"assume-role", "-endpoint", srv.URL, "-role-arn", role, "-duration", "0", "-policy", "@/nonexistent"}, 1, "sts: reading the policy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _, errs := runCLI(tc.args...)
+			require.Equal(t, tc.status, status, errs)
+			require.True(t, strings.HasPrefix(errs, tc.stderr), "stderr:\n%s\nwant a first line starting %q", errs, tc.stderr)
+		})
+	}
+}
