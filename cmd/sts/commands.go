@@ -206,11 +206,6 @@ func (s *session) resolve() error {
 	if s.sessionName == "" {
 		s.sessionName, s.namedByDefault = fmt.Sprintf("sts-cli-%d", time.Now().Unix()), true
 	}
-	if s.duration == 0 {
-		// The request builders leave a zero duration to the service's default hour; a
-		// zero typed on the command line is refused as any duration out of range is.
-		return usagef("invalid -duration: %s", flagRules["DurationSeconds"])
-	}
 	if file, ok := strings.CutPrefix(s.policy, "@"); ok {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -263,6 +258,10 @@ func assumeRole(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	req := stscreds.Session{RoleArn: sess.roleArn, RoleSessionName: sess.sessionName, Policy: sess.policy,
 		Duration: sess.duration, ExternalId: *externalID, SourceIdentity: *sourceIdentity}.Request()
+	// -duration is sent whatever its value: the flag always names one (an hour by
+	// default), and a zero typed is refused by Validate with every other mistake,
+	// where the builder leaves a zero duration to the service's default.
+	req.SetDurationSeconds(int64(sess.duration / time.Second))
 	ctx, cancel := context.WithTimeout(ctx, conn.timeout)
 	defer cancel()
 	creds, err := assumeRoleCached(ctx, client, req, givenName, *noCache, stderr)
@@ -307,6 +306,7 @@ func assumeRoleWithOIDC(ctx context.Context, args []string, stdout, _ io.Writer)
 	}
 	req := stscreds.OIDCOptions{RoleSessionName: sess.sessionName, Duration: sess.duration, Policy: sess.policy}.
 		Request(sess.roleArn, *providerArn, token)
+	req.SetDurationSeconds(int64(sess.duration / time.Second)) // as in assume-role: zero included
 	resp, err := client.AssumeRoleWithOIDCWithContext(ctx, req, nil)
 	if err != nil {
 		return err

@@ -9,12 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestZeroDurationAsBefore: the check added for a zero -duration, when the request
-// builders began to leave a zero duration unset, returns before the rest of the
-// command line is checked. Before, -duration 0 was one invalid field among the
-// others, all named at once (as "every bad field at once" in TestErrors still expects
-// for -duration 10m), and an unreadable -policy @file was reported, with status 1.
-// Now only the duration is named; the other mistakes surface one run at a time.
+// TestZeroDurationAsBefore: -duration 0 is one invalid field among the others, all
+// named at once (as "every bad field at once" in TestErrors for -duration 10m), and an
+// unreadable -policy @file is reported with status 1, as before the request builders,
+// which leave a zero duration unset (a check that returned early for it once hid the
+// other mistakes).
 func TestZeroDurationAsBefore(t *testing.T) {
 	srv := fake(t)
 	role := srv.Role().Arn
