@@ -12,10 +12,10 @@ import (
 // malformed by Validate, as the service would; every other parameter is set only when
 // given: an empty string or a zero Duration leaves it to the service's default.
 
-// Request returns the AssumeRole request that s stands for, as a SessionCache and an
-// AssumeRoleProvider send it. It applies no defaults (a zero Duration leaves
-// DurationSeconds unset, which the service takes as one hour) and sends Policy as
-// given (a SessionCache sends it in canonical form).
+// Request returns the AssumeRole request that s stands for. It applies no defaults: a
+// zero Duration leaves DurationSeconds unset, which the service takes as one hour,
+// where a SessionCache and an AssumeRoleProvider, which send this request for s, first
+// make a zero Duration one hour (and a SessionCache puts Policy in canonical form).
 func (s Session) Request() *sts.AssumeRoleRequest {
 	return &sts.AssumeRoleRequest{
 		RoleArn:         &s.RoleArn,
