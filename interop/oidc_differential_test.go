@@ -206,3 +206,54 @@ func mustDecode(t *testing.T, s string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// FuzzOIDCClaimsAgreeWithGoJose signs arbitrary headers and payloads with the
+// provider's key and wants the fake's answer to be go-jose's: the signature holds, so
+// only the parsing of what was signed is under test (FuzzOIDCToken in ststest mutates
+// whole tokens, whose signature then fails, and so never reaches the claims of a
+// token the key signed with a shape Token does not make).
+func FuzzOIDCClaimsAgreeWithGoJose(f *testing.F) {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	srv := ststest.NewServer(ststest.WithClock(clock))
+	defer srv.Close()
+	provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com", "app")
+	srv.Trust(srv.Role().Arn, provider.Arn)
+	key := providerKey(provider)
+	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, sts.WithClock(clock))
+	require.NoError(f, err)
+	for _, seed := range [][2]string{
+		{`{"alg":"RS256","typ":"JWT"}`, `{"iss":"https://oidc.example.com","sub":"alice","aud":"sts.aliyuncs.com","exp":1800003600}`},
+		{`{"alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":["x","app"],"nbf":1.8e9,"iat":1800000000.5}`},
+		{`{"alg":"none","alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":"app"}`},
+		{`{"alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":"x","aud":"app"}`},
+		{`{"alg":"RS256","kid":1}`, `{"iss":"https://oidc.example.com","aud":"app"}`},
+		{`{"alg":"RS256","crit":[]}`, `{"iss":"https://oidc.example.com","aud":"app"}`},
+		{`{"alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":"app","exp":"1"}`},
+		{`{"alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":"app","jti":1}`},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	b64 := base64.RawURLEncoding
+	f.Fuzz(func(t *testing.T, header, payload string) {
+		input := b64.EncodeToString([]byte(header)) + "." + b64.EncodeToString([]byte(payload))
+		d := sha256.Sum256([]byte(input))
+		sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+		require.NoError(t, err)
+		token := input + "." + b64.EncodeToString(sig)
+		if len(token) > 20000 {
+			t.Skip("over the OIDCToken parameter's length")
+		}
+		want := goJoseVerdict(token, &key.PublicKey, provider.Issuer, provider.ClientIDs, now)
+		_, err = anon.AssumeRoleWithOIDC(new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(srv.Role().Arn).
+			SetOIDCProviderArn(provider.Arn).SetOIDCToken(token).SetRoleSessionName("pod"))
+		got := ""
+		var se *sts.ServiceError
+		if errors.As(err, &se) {
+			got = se.Code
+		} else {
+			require.NoError(t, err)
+		}
+		require.Equal(t, want, got, "header %q payload %q", header, payload)
+	})
+}
