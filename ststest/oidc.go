@@ -1,15 +1,18 @@
 package ststest
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,12 +46,20 @@ func (s *Server) AddOIDCProvider(accountID, name, issuer string, clientIDs ...st
 	return p
 }
 
+// PublicKey is the key that verifies the provider's tokens (RS256), for code under
+// test that checks tokens itself, for example to serve it as a JWKS.
+func (p *OIDCProvider) PublicKey() *rsa.PublicKey {
+	return &p.key.PublicKey
+}
+
 // TokenOption changes a token that Token mints, for tests of rejected tokens.
 type TokenOption func(*tokenSpec)
 
 type tokenSpec struct {
-	claims jwtClaims
-	key    *rsa.PrivateKey
+	claims    jwtClaims
+	rawHeader *string
+	rawClaims *string
+	key       *rsa.PrivateKey
 }
 
 // Audience sets the token's audiences (default: the provider's first client ID).
@@ -76,6 +87,21 @@ func SignedByAnotherKey() TokenOption {
 	}
 }
 
+// RawHeader makes json the token's JOSE header, byte for byte, in place of
+// {"alg":"RS256","typ":"JWT"}, for tests of malformed or unusual headers: it is
+// neither checked nor re-encoded, and the token is still signed with RS256 over it.
+func RawHeader(json string) TokenOption {
+	return func(t *tokenSpec) { t.rawHeader = &json }
+}
+
+// RawClaims makes json the token's payload, byte for byte, in place of the claims the
+// other options set (Audience, Expiry and Issuer then have no effect), for tests of
+// malformed or unusual claims: it is neither checked nor re-encoded, and the token is
+// still signed over it.
+func RawClaims(json string) TokenOption {
+	return func(t *tokenSpec) { t.rawClaims = &json }
+}
+
 // Token mints an RS256 JWT for subject, as the provider would (for example a
 // Kubernetes service account token under ACK RRSA).
 func (p *OIDCProvider) Token(subject string, opts ...TokenOption) string {
@@ -88,9 +114,16 @@ func (p *OIDCProvider) Token(subject string, opts ...TokenOption) string {
 	for _, o := range opts {
 		o(&spec)
 	}
+	header := `{"alg":"RS256","typ":"JWT"}`
+	if spec.rawHeader != nil {
+		header = *spec.rawHeader
+	}
+	if spec.rawClaims != nil {
+		return signRS256(spec.key, header, []byte(*spec.rawClaims))
+	}
 	payload, err := json.Marshal(spec.claims)
 	mustf(err == nil, "encoding claims: %v", err)
-	return signRS256(spec.key, `{"alg":"RS256","typ":"JWT"}`, payload)
+	return signRS256(spec.key, header, payload)
 }
 
 // signRS256 returns the JWS compact serialization (RFC 7515 section 7.1) of header and
@@ -140,41 +173,173 @@ func numericDate(t time.Time) *int64 {
 var (
 	errJWTMalformed = errors.New("not a JWT signed with RS256")
 	errJWTSignature = errors.New("the signature does not verify")
+	errJWTClaims    = errors.New("the claims do not decode")
 )
 
 // parseRS256 parses a JWS compact serialization whose header names the RS256
 // algorithm, and nothing else (not "none", not HS256 keyed with the public key),
-// checks its signature against key, and only then reads the claims. It returns
-// errJWTMalformed or errJWTSignature.
+// checks its signature against key, and only then reads the claims. It decides as
+// go-jose v4's jwt.ParseSigned (RS256 only) then Claims did, which the fake used
+// before: errJWTMalformed for what ParseSigned refused (a part that is not base64url,
+// a header that is not a JSON object or names a member twice, a header member of the
+// wrong type), errJWTSignature for what the verification refused (a "crit" header
+// naming anything but "b64", or a signature that does not verify), errJWTClaims for
+// claims that do not decode. As go-jose, it ignores CR and LF inside a part (Go's
+// base64 does) and verifies the signature over the parts re-encoded from what they
+// decode to, with the payload as decoded if the header says "b64":false (RFC 7797).
+// One difference is kept: go-jose parsed a "jwk" header member (a public key of any
+// type, checked against its x5c) and then ignored it; the fake refuses any non-null
+// "jwk" as malformed.
 func parseRS256(token string, key *rsa.PublicKey) (*jwtClaims, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	headerPart, rest, ok1 := strings.Cut(token, ".")
+	payloadPart, sigPart, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(sigPart, ".") {
 		return nil, errJWTMalformed
 	}
-	var header map[string]json.RawMessage
-	rawHeader, err := b64.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(rawHeader, &header) != nil || string(header["alg"]) != `"RS256"` || header["crit"] != nil {
+	rawHeader, err0 := b64.DecodeString(headerPart)
+	payload, err1 := b64.DecodeString(payloadPart)
+	sig, err2 := b64.DecodeString(sigPart)
+	if err0 != nil || err1 != nil || err2 != nil {
 		return nil, errJWTMalformed
 	}
-	payload, err1 := b64.DecodeString(parts[1])
-	sig, err2 := b64.DecodeString(parts[2])
-	if err1 != nil || err2 != nil {
-		return nil, errJWTMalformed
+	header, err := decodeHeader(rawHeader)
+	if err != nil {
+		return nil, err
 	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	var crit []string
+	if raw, ok := header["crit"]; ok && (json.Unmarshal(raw, &crit) != nil || slices.ContainsFunc(crit, func(c string) bool { return c != "b64" })) {
+		return nil, errJWTSignature
+	}
+	input := b64.EncodeToString(rawHeader) + "."
+	if b, ok := header["b64"]; ok && string(b) == "false" {
+		input += string(payload)
+	} else {
+		input += b64.EncodeToString(payload)
+	}
+	digest := sha256.Sum256([]byte(input))
 	if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
 		return nil, errJWTSignature
 	}
 	return decodeClaims(payload)
 }
 
-// decodeClaims reads the registered claims the fake checks, with their names matched
-// exactly (as go-jose's jwt package does, unlike encoding/json's folding of case); a
-// claim of the wrong JSON type makes the token malformed, a null one is absent.
+// decodeHeader reads a JOSE header as go-jose's ParseSigned did: a JSON object that
+// names no member twice at any depth, whose "alg" is "RS256", whose "kid" and "nonce"
+// are strings, "x5c" a list of base64 DER certificates, and whose other members are
+// any JSON (a number beyond float64 refused). A null member is absent. It returns the
+// non-null members.
+func decodeHeader(raw []byte) (map[string]json.RawMessage, error) {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil || members == nil || duplicateNames(raw, true) {
+		return nil, errJWTMalformed
+	}
+	var alg string
+	for name, v := range members {
+		if string(v) == "null" {
+			delete(members, name)
+			continue
+		}
+		var err error
+		switch name {
+		case "alg":
+			err = json.Unmarshal(v, &alg)
+		case "kid", "nonce":
+			err = json.Unmarshal(v, new(string))
+		case "x5c":
+			err = parseCertificates(v)
+		case "jwk":
+			err = errJWTMalformed
+		default:
+			err = json.Unmarshal(v, new(any))
+		}
+		if err != nil {
+			return nil, errJWTMalformed
+		}
+	}
+	if alg != "RS256" {
+		return nil, errJWTMalformed
+	}
+	return members, nil
+}
+
+// parseCertificates reads an x5c header member: a list of base64 (standard alphabet,
+// padded) DER certificates, none of them trusted or used.
+func parseCertificates(raw json.RawMessage) error {
+	var chain []string
+	if err := json.Unmarshal(raw, &chain); err != nil {
+		return err
+	}
+	for _, c := range chain {
+		der, err := base64.StdEncoding.DecodeString(c)
+		if err == nil {
+			_, err = x509.ParseCertificate(der)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// duplicateNames reports whether an object of the valid JSON text data names a member
+// twice (compared once unescaped), in the top-level object only or at any depth.
+// go-jose's JSON decoder refused such text where it decoded it: at any depth in a
+// header, at the top of the claims (the members it did not decode into a claim were
+// skipped unread).
+func duplicateNames(data []byte, anyDepth bool) bool {
+	type frame struct {
+		names   map[string]bool // nil for an array
+		wantKey bool
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.names != nil {
+			if top.wantKey {
+				name := tok.(string)
+				if top.names[name] {
+					return true
+				}
+				top.names[name] = true
+				top.wantKey = false
+				continue
+			}
+			top.wantKey = true
+		}
+		switch tok {
+		case json.Delim('{'):
+			f := &frame{wantKey: true}
+			if anyDepth || len(stack) == 0 {
+				f.names = map[string]bool{}
+			}
+			stack = append(stack, f)
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+		}
+	}
+}
+
+// decodeClaims reads the registered claims as go-jose's jwt.Claims did: a JSON object
+// (or null: no claims) naming no member twice, the names matched exactly (unlike
+// encoding/json's folding of case), iss, sub and jti strings, aud a string or a list of
+// strings, exp, nbf and iat NumericDates; a null claim is absent, except a null aud,
+// which is refused. It returns errJWTClaims.
 func decodeClaims(payload []byte) (*jwtClaims, error) {
 	var fields map[string]json.RawMessage
-	if json.Unmarshal(payload, &fields) != nil || fields == nil {
-		return nil, errJWTMalformed
+	if json.Unmarshal(payload, &fields) != nil || duplicateNames(payload, false) {
+		return nil, errJWTClaims
 	}
 	c := new(jwtClaims)
 	for name, raw := range fields {
@@ -184,6 +349,8 @@ func decodeClaims(payload []byte) (*jwtClaims, error) {
 			err = json.Unmarshal(raw, &c.Issuer)
 		case "sub":
 			err = json.Unmarshal(raw, &c.Subject)
+		case "jti":
+			err = json.Unmarshal(raw, new(string))
 		case "aud":
 			c.Audience, err = decodeAudience(raw)
 		case "exp":
@@ -194,43 +361,48 @@ func decodeClaims(payload []byte) (*jwtClaims, error) {
 			c.IssuedAt, err = decodeNumericDate(raw)
 		}
 		if err != nil {
-			return nil, errJWTMalformed
+			return nil, errJWTClaims
 		}
 	}
 	return c, nil
 }
 
+// decodeAudience reads the aud claim: a string or a list of strings; anything else,
+// null included, is refused.
 func decodeAudience(raw json.RawMessage) (audience, error) {
-	var one string
-	if json.Unmarshal(raw, &one) == nil && string(raw) != "null" {
-		return audience{one}, nil
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
 	}
-	var many []*string
-	if err := json.Unmarshal(raw, &many); err != nil || many == nil {
-		return nil, errJWTMalformed
-	}
-	a := make(audience, len(many))
-	for i, v := range many {
-		if v == nil {
-			return nil, errJWTMalformed
+	switch v := v.(type) {
+	case string:
+		return audience{v}, nil
+	case []any:
+		a := make(audience, len(v))
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, errJWTClaims
+			}
+			a[i] = s
 		}
-		a[i] = *v
+		return a, nil
 	}
-	return a, nil
+	return nil, errJWTClaims
 }
 
 // maxNumericDate bounds a NumericDate (2^62 seconds) far beyond any real time and
 // below where time.Unix would wrap a huge not-before into the past.
 const maxNumericDate = 1 << 62
 
-// decodeNumericDate reads a JSON number of seconds, fractions dropped.
+// decodeNumericDate reads a JSON number of seconds, fractions dropped; null is absent.
 func decodeNumericDate(raw json.RawMessage) (*int64, error) {
 	if string(raw) == "null" {
 		return nil, nil
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || math.Abs(f) >= maxNumericDate {
-		return nil, errJWTMalformed
+		return nil, errJWTClaims
 	}
 	n := int64(f)
 	return &n, nil
@@ -285,6 +457,8 @@ func (p *OIDCProvider) verify(token string, now time.Time) (*jwtClaims, *apiErro
 	switch {
 	case errors.Is(err, errJWTSignature):
 		return nil, authFail("AuthenticationFail.OIDCToken.InvalidSignature", "The OIDC token's signature does not verify.")
+	case errors.Is(err, errJWTClaims):
+		return nil, authFail("AuthenticationFail.OIDCToken.InvalidSignature", "The OIDC token's claims do not decode.")
 	case err != nil:
 		return nil, authFail("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is not a valid JWT.")
 	case p.Issuer != "" && claims.Issuer != p.Issuer:

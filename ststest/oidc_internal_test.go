@@ -1,11 +1,13 @@
 package ststest
 
 import (
+	"crypto"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,9 +27,11 @@ func newTestOIDCProvider(t testing.TB) (*OIDCProvider, time.Time) {
 }
 
 // TestOIDCTokenChecks crafts tokens the provider's own key signs (and some it does
-// not) and holds verify to what go-jose's ParseSigned with RS256 only, Claims and
-// ValidateWithLeeway(..., 0) decided: the header names RS256 and nothing else, the
-// signature is checked before any claim is read, then issuer, any audience, not
+// not) and holds verify to what go-jose v4's ParseSigned with RS256 only, Claims and
+// ValidateWithLeeway(..., 0) decided (interop's TestOIDCHostileTokensAgreeWithGoJose
+// asks go-jose itself): the header names RS256 and nothing else, the signature is
+// checked before any claim is read, a claim that does not decode is answered as a bad
+// signature (go-jose's Claims failed either way), then issuer, any audience, not
 // before, expiry and issued at, in that order, with no leeway.
 func TestOIDCTokenChecks(t *testing.T) {
 	p, now := newTestOIDCProvider(t)
@@ -46,6 +50,25 @@ func TestOIDCTokenChecks(t *testing.T) {
 	hsInput := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + parts[1]
 	mac.Write([]byte(hsInput))
 	otherHeader := b64.EncodeToString([]byte(`{"alg":"RS256","typ":"at+jwt"}`))
+	// signInput signs input and puts payloadPart (as sent) between its header part and
+	// the signature.
+	signInput := func(key *rsa.PrivateKey, input, payloadPart string) string {
+		digest := sha256.Sum256([]byte(input))
+		sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:])
+		require.NoError(t, err)
+		header, _, _ := strings.Cut(input, ".")
+		return header + "." + payloadPart + "." + b64.EncodeToString(sig)
+	}
+	// canonical encodes claims padded with spaces to a length of 3n+1 bytes, whose
+	// last base64 character carries 2 bits and 4 spare ones; nonCanonical sets one of
+	// those (a decoder that is not strict ignores it).
+	spaced := claims("")
+	for len(spaced)%3 != 1 {
+		spaced = append(spaced, ' ')
+	}
+	canonical := b64.EncodeToString(spaced)
+	nonCanonical := canonical[:len(canonical)-1] + string(canonical[len(canonical)-1]+1)
+	require.Equal(t, spaced, mustDecodeB64(t, nonCanonical))
 
 	const (
 		invalid   = "AuthenticationFail.OIDCToken.Invalid"
@@ -55,6 +78,7 @@ func TestOIDCTokenChecks(t *testing.T) {
 		expired   = "AuthenticationFail.OIDCToken.Expired"
 		notJWT    = "The OIDC token is not a valid JWT."
 		notYet    = "The OIDC token is not valid yet."
+		noClaims  = "The OIDC token's claims do not decode."
 	)
 	tests := []struct {
 		name, token   string
@@ -74,7 +98,7 @@ func TestOIDCTokenChecks(t *testing.T) {
 		{name: "alg in lower case", token: signRS256(p.key, `{"alg":"rs256"}`, claims("")), code: invalid, message: notJWT},
 		{name: "alg PS256", token: signRS256(p.key, `{"alg":"PS256"}`, claims("")), code: invalid, message: notJWT},
 		{name: "no alg", token: signRS256(p.key, `{"typ":"JWT"}`, claims("")), code: invalid, message: notJWT},
-		{name: "a critical header", token: signRS256(p.key, `{"alg":"RS256","crit":["exp"],"exp":1}`, claims("")), code: invalid, message: notJWT},
+		{name: "a critical header", token: signRS256(p.key, `{"alg":"RS256","crit":["exp"],"exp":1}`, claims("")), code: signature},
 		{name: "header not JSON", token: signRS256(p.key, `alg=RS256`, claims("")), code: invalid, message: notJWT},
 		{name: "header an array", token: signRS256(p.key, `["RS256"]`, claims("")), code: invalid, message: notJWT},
 		{name: "two parts", token: parts[0] + "." + parts[1], code: invalid, message: notJWT},
@@ -88,15 +112,32 @@ func TestOIDCTokenChecks(t *testing.T) {
 		{name: "header swapped after signing", token: otherHeader + "." + parts[1] + "." + parts[2], code: signature},
 		{name: "no signature", token: parts[0] + "." + parts[1] + ".", code: signature},
 
-		{name: "payload not an object", token: signRS256(p.key, rs256, []byte(`["sts.aliyuncs.com"]`)), code: invalid, message: notJWT},
-		{name: "payload null", token: signRS256(p.key, rs256, []byte(`null`)), code: invalid, message: notJWT},
-		{name: "exp a string", token: signRS256(p.key, rs256, claims(`,"exp":"`+at(time.Hour)+`"`)), code: invalid, message: notJWT},
-		{name: "exp beyond 2^62 seconds", token: signRS256(p.key, rs256, claims(`,"exp":4611686018427387904`)), code: invalid, message: notJWT},
-		{name: "nbf so far ahead it would wrap", token: signRS256(p.key, rs256, claims(`,"nbf":9223372036854775807`)), code: invalid, message: notJWT},
-		{name: "aud null", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":null}`)), code: invalid, message: notJWT},
-		{name: "aud holding null", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":["sts.aliyuncs.com",null]}`)), code: invalid, message: notJWT},
-		{name: "aud a number", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":1}`)), code: invalid, message: notJWT},
-		{name: "iss a number", token: signRS256(p.key, rs256, []byte(`{"iss":1,"aud":"app"}`)), code: invalid, message: notJWT},
+		{name: "payload not an object", token: signRS256(p.key, rs256, []byte(`["sts.aliyuncs.com"]`)), code: signature, message: noClaims},
+		{name: "payload null is no claims", token: signRS256(p.key, rs256, []byte(`null`)), code: issuer},
+		{name: "exp a string", token: signRS256(p.key, rs256, claims(`,"exp":"`+at(time.Hour)+`"`)), code: signature, message: noClaims},
+		{name: "exp beyond 2^62 seconds", token: signRS256(p.key, rs256, claims(`,"exp":4611686018427387904`)), code: signature, message: noClaims},
+		{name: "nbf so far ahead it would wrap", token: signRS256(p.key, rs256, claims(`,"nbf":9223372036854775807`)), code: signature, message: noClaims},
+		{name: "aud null", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":null}`)), code: signature, message: noClaims},
+		{name: "aud holding null", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":["sts.aliyuncs.com",null]}`)), code: signature, message: noClaims},
+		{name: "aud a number", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":1}`)), code: signature, message: noClaims},
+		{name: "iss a number", token: signRS256(p.key, rs256, []byte(`{"iss":1,"aud":"app"}`)), code: signature, message: noClaims},
+		{name: "jti a number", token: signRS256(p.key, rs256, claims(`,"jti":1`)), code: signature, message: noClaims},
+		{name: "a claim named twice", token: signRS256(p.key, rs256, []byte(`{"iss":"https://oidc.example.com","aud":"x","aud":"app"}`)), code: signature, message: noClaims},
+		{name: "a name twice inside an unknown claim is not read", token: signRS256(p.key, rs256, claims(`,"x":{"a":1,"a":2}`))},
+
+		{name: "a header member named twice", token: signRS256(p.key, `{"alg":"none","alg":"RS256"}`, claims("")), code: invalid, message: notJWT},
+		{name: "a name twice deep in the header", token: signRS256(p.key, `{"alg":"RS256","x":[{"a":1,"a":2}]}`, claims("")), code: invalid, message: notJWT},
+		{name: "kid a number", token: signRS256(p.key, `{"alg":"RS256","kid":1}`, claims("")), code: invalid, message: notJWT},
+		{name: "x5c not a certificate", token: signRS256(p.key, `{"alg":"RS256","x5c":["bm90IGEgY2VydA=="]}`, claims("")), code: invalid, message: notJWT},
+		{name: "a jwk, the one difference kept from go-jose", token: signRS256(p.key, `{"alg":"RS256","jwk":{"kty":"RSA","n":"AQAB","e":"AQAB"}}`, claims("")), code: invalid, message: notJWT},
+		{name: "alg written with escapes", token: signRS256(p.key, `{"alg":"RS\u0032\u0035\u0036","kid":null,"jwk":null}`, claims(""))},
+		{name: "crit naming b64", token: signRS256(p.key, `{"alg":"RS256","crit":["b64"],"b64":true}`, claims(""))},
+		{name: "crit not a list", token: signRS256(p.key, `{"alg":"RS256","crit":"b64"}`, claims("")), code: signature},
+		{name: "b64 false signs the payload as is", token: signInput(p.key, b64.EncodeToString([]byte(`{"alg":"RS256","b64":false}`))+"."+string(claims("")), b64.EncodeToString(claims("")))},
+		{name: "b64 false, signed over the base64 payload", token: signRS256(p.key, `{"alg":"RS256","b64":false}`, claims("")), code: signature},
+		{name: "CR LF inside parts are ignored", token: parts[0][:4] + "\r\n" + parts[0][4:] + "." + parts[1][:7] + "\n" + parts[1][7:] + "." + parts[2][:9] + "\n" + parts[2][9:]},
+		{name: "non-canonical base64 bits, signed as sent", token: signInput(p.key, parts[0]+"."+nonCanonical, nonCanonical), code: signature},
+		{name: "non-canonical base64 bits, signed as decoded", token: signInput(p.key, parts[0]+"."+canonical, nonCanonical)},
 
 		{name: "another issuer", token: signRS256(p.key, rs256, []byte(`{"iss":"https://evil.example.com","aud":"app"}`)), code: issuer},
 		{name: "issuer named in upper case only", token: signRS256(p.key, rs256, []byte(`{"ISS":"https://oidc.example.com","aud":"app"}`)), code: issuer},
@@ -152,20 +193,29 @@ func TestOIDCTokenClaims(t *testing.T) {
 }
 
 // FuzzOIDCToken feeds the verifier arbitrary strings and mutations of tokens the key
-// signed: it never panics, and it accepts nothing whose header and payload the key did
-// not sign (a forged signature cannot be found by fuzzing, so an accepted token whose
-// signed part is new would mean the signature was skipped or checked over the wrong
-// bytes).
+// signed: it never panics, and it accepts nothing whose header and payload, as decoded,
+// the key did not sign (a forged signature cannot be found by fuzzing, so an accepted
+// token whose decoded parts are new would mean the signature was skipped or checked
+// over the wrong bytes; the parts as sent may differ, by a CR or LF or spare base64
+// bits, as go-jose allowed).
 func FuzzOIDCToken(f *testing.F) {
 	p, now := newTestOIDCProvider(f)
-	signed := map[string]bool{}
+	signed := map[[2]string]bool{}
+	decoded := func(t testing.TB, token string) [2]string {
+		header, rest, _ := strings.Cut(token, ".")
+		payload, _, _ := strings.Cut(rest, ".")
+		h, err1 := b64.DecodeString(header)
+		c, err2 := b64.DecodeString(payload)
+		require.NoError(t, errors.Join(err1, err2))
+		return [2]string{string(h), string(c)}
+	}
 	for _, token := range []string{
 		p.Token("alice"),
 		p.Token("bob", Audience("x", "app"), Expiry(now.Add(-time.Second))),
-		signRS256(p.key, `{"alg":"RS256"}`, []byte(`{"iss":"https://oidc.example.com","aud":["app"],"nbf":1.5e9,"iat":null}`)),
-		signRS256(p.key, `{"alg":"RS256","typ":"JWT"}`, []byte(`{}`)),
+		p.Token("", RawHeader(`{"alg":"RS256"}`), RawClaims(`{"iss":"https://oidc.example.com","aud":["app"],"nbf":1.5e9,"iat":null}`)),
+		p.Token("", RawHeader(`{"alg":"RS256","typ":"JWT","crit":["b64"]}`), RawClaims(`{}`)),
 	} {
-		signed[token[:strings.LastIndex(token, ".")]] = true
+		signed[decoded(f, token)] = true
 		f.Add(token)
 	}
 	f.Add("eyJhbGciOiJub25lIn0.e30.")
@@ -178,11 +228,18 @@ func FuzzOIDCToken(f *testing.F) {
 			require.NotNil(t, e, "verify accepted what the parser refused")
 			return
 		}
-		if !signed[token[:strings.LastIndex(token, ".")]] {
+		if !signed[decoded(t, token)] {
 			t.Fatalf("accepted a token whose header and payload the key never signed: %q", token)
 		}
 		if e == nil {
 			require.Equal(t, claims, verified)
 		}
 	})
+}
+
+func mustDecodeB64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := b64.DecodeString(s)
+	require.NoError(t, err)
+	return b
 }
