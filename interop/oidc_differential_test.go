@@ -22,6 +22,42 @@ import (
 	"github.com/stsgo/sts/ststest"
 )
 
+// oidcFake is a fake STS at a fixed time whose role trusts an OIDC provider (issuer
+// https://oidc.example.com, client IDs sts.aliyuncs.com and app).
+type oidcFake struct {
+	provider *ststest.OIDCProvider
+	now      time.Time
+	// answer trades token for the role's credentials and returns the error code, ""
+	// when the token is accepted.
+	answer func(t *testing.T, token string) string
+}
+
+func newOIDCFake(tb testing.TB) oidcFake {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	srv := ststest.NewServer(ststest.WithClock(clock))
+	tb.Cleanup(srv.Close)
+	provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com", "app")
+	srv.Trust(srv.Role().Arn, provider.Arn)
+	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, sts.WithClock(clock))
+	require.NoError(tb, err)
+	return oidcFake{provider: provider, now: now, answer: func(t *testing.T, token string) string {
+		_, err := anon.AssumeRoleWithOIDC(new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(srv.Role().Arn).
+			SetOIDCProviderArn(provider.Arn).SetOIDCToken(token).SetRoleSessionName("pod"))
+		var se *sts.ServiceError
+		if errors.As(err, &se) {
+			return se.Code
+		}
+		require.NoError(t, err)
+		return ""
+	}}
+}
+
+// goJose is goJoseVerdict for the fake's provider at the fake's time.
+func (f oidcFake) goJose(token string) string {
+	return goJoseVerdict(token, f.provider.PublicKey(), f.provider.Issuer, f.provider.ClientIDs, f.now)
+}
+
 // goJoseVerdict is the fake's verify before this session, word for word: go-jose's
 // ParseSigned limited to RS256, Claims with the provider's key, ValidateWithLeeway(..., 0).
 func goJoseVerdict(token string, key *rsa.PublicKey, issuer string, clientIDs []string, now time.Time) string {
@@ -57,25 +93,8 @@ func goJoseVerdict(token string, key *rsa.PublicKey, issuer string, clientIDs []
 // the provider signs are minted with ststest's RawHeader and RawClaims; the cases
 // where the fake answers otherwise on purpose are listed in knownDifferences.
 func TestOIDCHostileTokensAgreeWithGoJose(t *testing.T) {
-	now := time.Unix(1_800_000_000, 0)
-	clock := func() time.Time { return now }
-	srv := ststest.NewServer(ststest.WithClock(clock))
-	defer srv.Close()
-	provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com", "app")
-	srv.Trust(srv.Role().Arn, provider.Arn)
-	key := provider.PublicKey()
-	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, sts.WithClock(clock))
-	require.NoError(t, err)
-	fake := func(t *testing.T, token string) string {
-		_, err := anon.AssumeRoleWithOIDC(new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(srv.Role().Arn).
-			SetOIDCProviderArn(provider.Arn).SetOIDCToken(token).SetRoleSessionName("pod"))
-		var se *sts.ServiceError
-		if errors.As(err, &se) {
-			return se.Code
-		}
-		require.NoError(t, err)
-		return ""
-	}
+	fake := newOIDCFake(t)
+	provider, now := fake.provider, fake.now
 
 	b64 := base64.RawURLEncoding
 	// sign has the provider mint a token of exactly this header and payload.
@@ -219,7 +238,7 @@ func TestOIDCHostileTokensAgreeWithGoJose(t *testing.T) {
 	failed, differ := 0, 0
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			want, got := goJoseVerdict(tc.token, key, provider.Issuer, provider.ClientIDs, now), fake(t, tc.token)
+			want, got := fake.goJose(tc.token), fake.answer(t, tc.token)
 			if reason, ok := knownDifferences[tc.name]; ok {
 				differ++
 				require.NotEqual(t, want, got, "listed as a known difference (%s), but the answers agree", reason)
@@ -273,15 +292,7 @@ func mustDecode(t *testing.T, s string) []byte {
 // whole tokens, whose signature then fails, and so never reaches the claims of a
 // token the key signed with a shape Token does not make).
 func FuzzOIDCClaimsAgreeWithGoJose(f *testing.F) {
-	now := time.Unix(1_800_000_000, 0)
-	clock := func() time.Time { return now }
-	srv := ststest.NewServer(ststest.WithClock(clock))
-	defer srv.Close()
-	provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com", "app")
-	srv.Trust(srv.Role().Arn, provider.Arn)
-	key := provider.PublicKey()
-	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")}, sts.WithClock(clock))
-	require.NoError(f, err)
+	fake := newOIDCFake(f)
 	for _, seed := range [][2]string{
 		{`{"alg":"RS256","typ":"JWT"}`, `{"iss":"https://oidc.example.com","sub":"alice","aud":"sts.aliyuncs.com","exp":1800003600}`},
 		{`{"alg":"RS256"}`, `{"iss":"https://oidc.example.com","aud":["x","app"],"nbf":1.8e9,"iat":1800000000.5}`},
@@ -298,20 +309,11 @@ func FuzzOIDCClaimsAgreeWithGoJose(f *testing.F) {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, header, payload string) {
-		token := provider.Token("", ststest.RawHeader(header), ststest.RawClaims(payload))
+		token := fake.provider.Token("", ststest.RawHeader(header), ststest.RawClaims(payload))
 		if len(token) > 20000 {
 			t.Skip("over the OIDCToken parameter's length")
 		}
-		want := goJoseVerdict(token, key, provider.Issuer, provider.ClientIDs, now)
-		_, err = anon.AssumeRoleWithOIDC(new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(srv.Role().Arn).
-			SetOIDCProviderArn(provider.Arn).SetOIDCToken(token).SetRoleSessionName("pod"))
-		got := ""
-		var se *sts.ServiceError
-		if errors.As(err, &se) {
-			got = se.Code
-		} else {
-			require.NoError(t, err)
-		}
+		want, got := fake.goJose(token), fake.answer(t, token)
 		if hasJWK(header) {
 			require.Equal(t, "AuthenticationFail.OIDCToken.Invalid", got, "a jwk header (go-jose answers %q)", want)
 			return

@@ -206,8 +206,7 @@ func parseRS256(token string, key *rsa.PublicKey) (*jwtClaims, error) {
 	if err != nil {
 		return nil, err
 	}
-	var crit []string
-	if raw, ok := header["crit"]; ok && (json.Unmarshal(raw, &crit) != nil || slices.ContainsFunc(crit, func(c string) bool { return c != "b64" })) {
+	if !criticalUnderstood(header["crit"]) {
 		return nil, errJWTSignature
 	}
 	input := b64.EncodeToString(rawHeader) + "."
@@ -260,6 +259,13 @@ func decodeHeader(raw []byte) (map[string]json.RawMessage, error) {
 		return nil, errJWTMalformed
 	}
 	return members, nil
+}
+
+// criticalUnderstood reports whether a crit header member (RFC 7515 section 4.1.11),
+// nil when absent, names no extension but "b64" (RFC 7797), the one go-jose knew.
+func criticalUnderstood(raw json.RawMessage) bool {
+	var crit []string
+	return raw == nil || json.Unmarshal(raw, &crit) == nil && !slices.ContainsFunc(crit, func(c string) bool { return c != "b64" })
 }
 
 // parseCertificates reads an x5c header member: a list of base64 (standard alphabet,
