@@ -106,6 +106,18 @@ func TestOIDCHostileTokensAgreeWithGoJose(t *testing.T) {
 	good := `{"iss":"https://oidc.example.com","sub":"alice","aud":"sts.aliyuncs.com","exp":` + at(time.Hour) + `}`
 	valid := sign(rs256, good)
 	parts := strings.Split(valid, ".")
+	// spareBits is a valid token whose payload, spaced to 3n+1 bytes, ends in a base64
+	// character with 4 spare bits, one of them set: the part decodes to the same
+	// bytes, and go-jose verified the signature over the canonical re-encoding.
+	spaced := good
+	for len(spaced)%3 != 1 {
+		spaced += " "
+	}
+	spacedParts := strings.Split(sign(rs256, spaced), ".")
+	last := spacedParts[1][len(spacedParts[1])-1]
+	require.Contains(t, "AQgw", string(last), "a last character with its 4 spare bits clear")
+	spacedParts[1] = spacedParts[1][:len(spacedParts[1])-1] + string(last+1)
+	spareBits := strings.Join(spacedParts, ".")
 	attacker, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
 	attackerJWK := `{"kty":"RSA","n":"` + b64.EncodeToString(attacker.N.Bytes()) + `","e":"AQAB"}`
@@ -142,6 +154,8 @@ func TestOIDCHostileTokensAgreeWithGoJose(t *testing.T) {
 		{"header BOM", sign("\ufeff"+rs256, good)},
 		{"crit holding null", sign(`{"alg":"RS256","crit":[null]}`, good)},
 		{"crit an object", sign(`{"alg":"RS256","crit":{}}`, good)},
+		{"crit a string", sign(`{"alg":"RS256","crit":"b64"}`, good)},
+		{"crit naming exp", sign(`{"alg":"RS256","crit":["exp"],"exp":1}`, good)},
 		{"crit b64 without b64", sign(`{"alg":"RS256","crit":["b64"]}`, good)},
 		{"b64 false over a base64 payload", sign(`{"alg":"RS256","crit":["b64"],"b64":false}`, good)},
 		{"b64 the string false", sign(`{"alg":"RS256","b64":"false"}`, good)},
@@ -166,6 +180,7 @@ func TestOIDCHostileTokensAgreeWithGoJose(t *testing.T) {
 		{"a tab inside a part", parts[0] + "." + parts[1][:5] + "\t" + parts[1][5:] + "." + parts[2]},
 		{"empty payload part", parts[0] + ".." + parts[2]},
 		{"empty signature part", parts[0] + "." + parts[1] + "."},
+		{"spare base64 bits set in the payload part", spareBits},
 		{"leading space", " " + valid},
 		{"trailing newline", valid + "\n"},
 		{"extra dot", valid + "."},
