@@ -737,3 +737,12 @@ type (
 	AssumeRoleWithOIDCResponse = Response[AssumeRoleWithOIDCResponseBody]
 	GetCallerIdentityResponse  = Response[GetCallerIdentityResponseBody]
 )
+
+// secretFields are the model fields whose values String never prints, those marked
+// Secret in the description of the API. Whether one is set still shows, as redacted.
+var secretFields = map[string]bool{
+	"AccessKeySecret": true,
+	"OIDCToken":       true,
+	"SAMLAssertion":   true,
+	"SecurityToken":   true,
+}

@@ -15,17 +15,9 @@ import (
 // redacted stands in for a secret in String output.
 const redacted = "<redacted>"
 
-// secretFields are the model fields whose values String never prints. Whether one is
-// set still shows, as redacted.
-var secretFields = map[string]bool{
-	"AccessKeySecret": true,
-	"SecurityToken":   true,
-	"OIDCToken":       true,
-	"SAMLAssertion":   true,
-}
-
 // prettify renders a model as indented JSON, the way the official SDK's String does,
-// with every secret field replaced by redacted at any depth.
+// with every secret field (secretFields, generated from the fields the description of
+// the API marks Secret) replaced by redacted at any depth.
 func prettify(v any) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
@@ -98,7 +90,8 @@ type scrubber struct {
 // named removes secrets from s, a text that came back from the service or from
 // whatever stood in its way, once HTML and JSON escapes are undone (see
 // unescapeForDisplay): first the call's own (the secret key, the security
-// token, and the OIDC token or SAML assertion of an anonymous call), raw or
+// token, and each parameter that is a secret field, such as the OIDC token or SAML
+// assertion of an anonymous call), raw or
 // percent-encoded as a query carries them; then every value that s itself names as a
 // secret (see redactNamedSecrets), whoever issued it, so that an answer that echoes
 // or half-carries newly issued credentials cannot put them into an error.
@@ -107,7 +100,7 @@ func (sc scrubber) named(s string) string {
 	s = redactSecret(s, sc.cred.accessKeySecret)
 	s = redactSecret(s, sc.cred.securityToken)
 	for _, p := range sc.params {
-		if p.Name == "OIDCToken" || p.Name == "SAMLAssertion" {
+		if secretFields[p.Name] {
 			s = redactSecret(s, p.Value)
 		}
 	}

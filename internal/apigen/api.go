@@ -8,8 +8,9 @@ import "slices"
 //
 // Adding a request parameter is one line in an operation's Request list: its name (the
 // Go field, the wire parameter and the official model's field), its type, whether it
-// is required, the rule it must meet (a rule value of validate.go; empty for none) and
-// its doc comment. Then run go generate in the module's root.
+// is required, the rule it must meet (a rule value of validate.go; empty for none),
+// whether it is a secret that String must never print, and its doc comment. Then run
+// go generate in the module's root.
 
 // operations are the API's operations, in the order their entry points are written.
 var operations = []operation{
@@ -39,7 +40,7 @@ var operations = []operation{
 			durationSeconds,
 			{Name: "SAMLProviderArn", Type: "string", Required: true, Rule: "samlProviderArnRule", Doc: "SAMLProviderArn names the identity provider in RAM, acs:ram::<account>:saml-provider/<name>. Required."},
 			roleArn,
-			{Name: "SAMLAssertion", Type: "string", Required: true, Rule: "samlAssertionRule", Doc: "SAMLAssertion is the base64-encoded SAML response, 4 to 100000 characters. Required. It is a bearer credential: String never prints it."},
+			{Name: "SAMLAssertion", Type: "string", Required: true, Rule: "samlAssertionRule", Secret: true, Doc: "SAMLAssertion is the base64-encoded SAML response, 4 to 100000 characters. Required. It is a bearer credential: String never prints it."},
 		},
 		BodyDoc: "AssumeRoleWithSAMLResponseBody is what AssumeRoleWithSAML returns.",
 		Body:    append(slices.Clip(assumed), field{Name: "SAMLAssertionInfo", Type: "AssumeRoleWithSAMLResponseBodySAMLAssertionInfo"}),
@@ -64,7 +65,7 @@ var operations = []operation{
 			durationSeconds,
 			{Name: "OIDCProviderArn", Type: "string", Required: true, Rule: "oidcProviderArnRule", Doc: "OIDCProviderArn names the identity provider in RAM, acs:ram::<account>:oidc-provider/<name>. Required."},
 			roleArn,
-			{Name: "OIDCToken", Type: "string", Required: true, Rule: "oidcTokenRule", Doc: "OIDCToken is the raw JWT, 4 to 20000 characters. Required. It is a bearer credential: String never prints it."},
+			{Name: "OIDCToken", Type: "string", Required: true, Rule: "oidcTokenRule", Secret: true, Doc: "OIDCToken is the raw JWT, 4 to 20000 characters. Required. It is a bearer credential: String never prints it."},
 			{Name: "RoleSessionName", Type: "string", Rule: "sessionNameRule", Doc: "RoleSessionName tells sessions apart in audit logs, 2 to 64 characters of letters, digits and . @ - _."},
 		},
 		BodyDoc: "AssumeRoleWithOIDCResponseBody is what AssumeRoleWithOIDC returns.",
@@ -121,9 +122,9 @@ var shared = []model{
 		Aliases: []string{"AssumeRoleResponseBodyCredentials", "AssumeRoleWithSAMLResponseBodyCredentials", "AssumeRoleWithOIDCResponseBodyCredentials"},
 		Fields: []field{
 			{Name: "AccessKeyId", Type: "string", Doc: `AccessKeyId of the temporary credentials; it starts with "STS.".`},
-			{Name: "AccessKeySecret", Type: "string", Doc: "AccessKeySecret of the temporary credentials. String never prints it."},
+			{Name: "AccessKeySecret", Type: "string", Secret: true, Doc: "AccessKeySecret of the temporary credentials. String never prints it."},
 			{Name: "Expiration", Type: "string", Doc: "Expiration is when the credentials stop working, UTC in ExpirationLayout."},
-			{Name: "SecurityToken", Type: "string", Doc: "SecurityToken goes with every request made with these credentials. String never prints it."},
+			{Name: "SecurityToken", Type: "string", Secret: true, Doc: "SecurityToken goes with every request made with these credentials. String never prints it."},
 		},
 	},
 	{

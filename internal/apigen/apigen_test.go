@@ -121,18 +121,20 @@ func without(files map[string][]byte, name string) map[string][]byte {
 func TestAddingAParameterIsOneLine(t *testing.T) {
 	ops := slices.Clone(operations)
 	// Named to sort last, and not to meet a parameter Alibaba may add.
-	ops[0].Request = append(slices.Clone(ops[0].Request), field{Name: "ZTestOnly", Type: "string", Rule: "testOnlyRule", Doc: "ZTestOnly is made up."})
+	ops[0].Request = append(slices.Clone(ops[0].Request), field{Name: "ZTestOnly", Type: "string", Rule: "externalIDRule", Doc: "ZTestOnly is made up."})
 	files, err := generate(ops, shared)
 	require.NoError(t, err)
+	// The parameter slice holds every parameter of the operation, the new one too.
+	capacity := fmt.Sprintf("request.params(make([]signer.Param, 0, %d))", len(ops[0].Request))
 	for name, want := range map[string][]string{
 		"models_gen.go": {
 			"\t// ZTestOnly is made up.\n\tZTestOnly *string `json:\"ZTestOnly,omitempty\" xml:\"ZTestOnly,omitempty\"`\n}",
 			"func (s *AssumeRoleRequest) GetZTestOnly() *string { return s.ZTestOnly }",
 			"func (s *AssumeRoleRequest) SetZTestOnly(v string) *AssumeRoleRequest {",
 		},
-		"client_gen.go":   {"request.params(make([]signer.Param, 0, 7))"},
+		"client_gen.go":   {capacity},
 		"params_gen.go":   {"params = appendString(params, \"ZTestOnly\", s.ZTestOnly)\n\treturn params\n"},
-		"validate_gen.go": {"c.str(\"ZTestOnly\", s.ZTestOnly, false, testOnlyRule)\n\treturn c.err()\n"},
+		"validate_gen.go": {"c.str(\"ZTestOnly\", s.ZTestOnly, false, externalIDRule)\n\treturn c.err()\n"},
 	} {
 		for _, w := range want {
 			require.Contains(t, string(files[name]), w, name)
@@ -161,6 +163,18 @@ func TestDescriptionErrors(t *testing.T) {
 		{"declared twice", edit(func(op *operation) { op.Request = append(op.Request, op.Request[0]) }), "AssumeRoleRequest.Policy: declared twice"},
 		{"rule on a response field", edit(func(op *operation) { op.Body[2].Rule = "policyRule" }), "AssumeRoleResponseBody.RequestId: only request parameters have rules"},
 		{"no name", edit(func(op *operation) { op.Body[0].Name = "" }), "AssumeRoleResponseBody: a field has no name"},
+		{"named as a generated method", edit(func(op *operation) { op.Request[0].Name = "Validate" }), "AssumeRoleRequest.Validate: the model has a method of that name"},
+		{"named as another field's getter", edit(func(op *operation) { op.Request = append(op.Request, field{Name: "GetPolicy", Type: "string"}) }), "AssumeRoleRequest.GetPolicy: the model has a method of that name"},
+		{"not exported", edit(func(op *operation) { op.Request[0].Name = "policy" }), `AssumeRoleRequest.policy: a field's name must be an exported Go identifier`},
+		{"unknown rule", edit(func(op *operation) { op.Request[0].Rule = "policyRul" }), "AssumeRoleRequest.Policy: rule policyRul is not a rule or numRule value of the sts package"},
+		{"string rule on an int64", edit(func(op *operation) { op.Request[1].Rule = "policyRule" }), "AssumeRoleRequest.DurationSeconds: rule policyRule is of type rule; a parameter of type int64 needs a numRule"},
+		{"numRule on a string", edit(func(op *operation) { op.Request[0].Rule = "durationRule" }), "AssumeRoleRequest.Policy: rule durationRule is of type numRule; a parameter of type string needs a rule"},
+		{"a function of the package as rule", edit(func(op *operation) { op.Request[0].Rule = "arnRule" }), "AssumeRoleRequest.Policy: rule arnRule is not"},
+		{"operation twice", append(slices.Clone(operations), operations[0]), "operation AssumeRole: described twice"},
+		{"operation not exported", edit(func(op *operation) { op.Name = "assumeRole" }), `operation "assumeRole": the name must be an exported Go identifier`},
+		{"a model the package declares", edit(func(op *operation) { op.Nested = []model{{Name: "Config"}} }), "model Config: the sts package declares Config by hand"},
+		{"secret in one model only", edit(func(op *operation) { op.Request[2].Secret = true }), "Secret differs"},
+		{"a secret int64", edit(func(op *operation) { op.Request[1].Secret = true }), "AssumeRoleRequest.DurationSeconds: only a string is secret"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,4 +182,10 @@ func TestDescriptionErrors(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
+	t.Run("named as a hand-written method", func(t *testing.T) {
+		s := slices.Clone(shared)
+		s[0].Fields = append(slices.Clone(s[0].Fields), field{Name: "ExpirationTime", Type: "string"})
+		_, err := generate(operations, s)
+		require.ErrorContains(t, err, "Credentials.ExpirationTime: the model has a method of that name")
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"go/token"
 	"slices"
 	"strings"
 )
@@ -31,7 +32,11 @@ type field struct {
 	Type     string
 	Required bool   // a request field the service refuses to go without
 	Rule     string // a request field's rule, a value in validate.go; empty for none
-	Doc      string // the field's doc comment, one line that the generator wraps
+	// Secret marks a string whose value String and GoString never print, nor the
+	// errors of a call that sends it. Secrecy goes by name: a name is secret in every
+	// model or in none.
+	Secret bool
+	Doc    string // the field's doc comment, one line that the generator wraps
 }
 
 // model is a struct of the response, with the official client's names for it.
@@ -67,61 +72,121 @@ func generate(ops []operation, shared []model) (map[string][]byte, error) {
 	return out, nil
 }
 
-// check refuses a description the generator would write broken code for.
+// check refuses a description the generator would write broken code for, naming
+// the operation, model or field: a name that is no exported identifier or is taken
+// (by another model, a declaration of the sts package or a method of the model), a
+// rule that the sts package does not declare or of the wrong kind for the field, and
+// a name that is secret in one model but not in another.
 func check(ops []operation, shared []model) error {
-	models := map[string]bool{}
-	for _, m := range shared {
-		models[m.Name] = true
+	dir, err := stsDir()
+	if err != nil {
+		return err
 	}
+	p, err := readPkg(dir)
+	if err != nil {
+		return err
+	}
+	// Every model, with the names of its type.
+	type decl struct {
+		model
+		request bool
+	}
+	var decls []decl
+	opSeen := map[string]bool{}
 	for _, op := range ops {
+		switch {
+		case !exported(op.Name):
+			return fmt.Errorf("apigen: operation %q: the name must be an exported Go identifier", op.Name)
+		case opSeen[op.Name]:
+			return fmt.Errorf("apigen: operation %s: described twice", op.Name)
+		}
+		opSeen[op.Name] = true
+		if op.Request != nil {
+			decls = append(decls, decl{model{Name: op.Name + "Request", Fields: op.Request}, true})
+		}
+		decls = append(decls, decl{model{Name: op.Name + "ResponseBody", Fields: op.Body}, false})
 		for _, m := range op.Nested {
-			models[m.Name] = true
+			decls = append(decls, decl{m, false})
 		}
 	}
-	fieldsOK := func(where string, fields []field, request bool) error {
+	for _, m := range shared {
+		decls = append(decls, decl{m, false})
+	}
+	var typeNames []string
+	for _, op := range ops {
+		typeNames = append(typeNames, op.Name+"Response") // an alias of Response
+	}
+	for _, d := range decls {
+		typeNames = append(append(typeNames, d.Name), d.Aliases...)
+	}
+	models := map[string]bool{}
+	for _, name := range typeNames {
+		switch {
+		case !exported(name):
+			return fmt.Errorf("apigen: model %q: the name must be an exported Go identifier", name)
+		case models[name]:
+			return fmt.Errorf("apigen: model %s: declared twice", name)
+		case p.names[name]:
+			return fmt.Errorf("apigen: model %s: the sts package declares %[1]s by hand", name)
+		}
+		models[name] = true
+	}
+	secret := map[string]bool{}      // field name -> whether it is secret
+	firstSeen := map[string]string{} // field name -> the first "<model>.<field>" of that name
+	for _, d := range decls {
+		where := d.Name
+		methods := map[string]bool{"String": true, "GoString": true}
+		if d.request {
+			methods["Validate"], methods["params"] = true, true
+		}
+		for _, name := range append([]string{d.Name}, d.Aliases...) {
+			for m := range p.methods[name] {
+				methods[m] = true
+			}
+		}
+		for _, f := range d.Fields {
+			methods["Get"+f.Name], methods["Set"+f.Name] = true, true
+		}
 		seen := map[string]bool{}
-		for _, f := range fields {
+		for _, f := range d.Fields {
+			kind := map[string]string{"string": "rule", "int64": "numRule"}[f.Type]
 			switch {
 			case f.Name == "":
 				return fmt.Errorf("apigen: %s: a field has no name", where)
+			case !exported(f.Name):
+				return fmt.Errorf("apigen: %s.%s: a field's name must be an exported Go identifier", where, f.Name)
 			case seen[f.Name]:
 				return fmt.Errorf("apigen: %s.%s: declared twice", where, f.Name)
-			case f.Type != "string" && f.Type != "int64" && !models[f.Type]:
+			case methods[f.Name]:
+				return fmt.Errorf("apigen: %s.%s: the model has a method of that name", where, f.Name)
+			case kind == "" && !models[f.Type]:
 				return fmt.Errorf("apigen: %s.%s: type %q is neither string, int64 nor a model", where, f.Name, f.Type)
-			case request && models[f.Type]:
+			case d.request && kind == "":
 				return fmt.Errorf("apigen: %s.%s: a request parameter is a string or an int64", where, f.Name)
-			case request && f.Required && f.Rule == "":
+			case d.request && f.Required && f.Rule == "":
 				return fmt.Errorf("apigen: %s.%s: a required parameter needs a rule", where, f.Name)
-			case !request && (f.Required || f.Rule != ""):
+			case !d.request && (f.Required || f.Rule != ""):
 				return fmt.Errorf("apigen: %s.%s: only request parameters have rules", where, f.Name)
+			case f.Rule != "" && p.rules[f.Rule] == "":
+				return fmt.Errorf("apigen: %s.%s: rule %s is not a rule or numRule value of the sts package", where, f.Name, f.Rule)
+			case f.Rule != "" && p.rules[f.Rule] != kind:
+				return fmt.Errorf("apigen: %s.%s: rule %s is of type %s; a parameter of type %s needs a %s", where, f.Name, f.Rule, p.rules[f.Rule], f.Type, kind)
+			case f.Secret && f.Type != "string":
+				return fmt.Errorf("apigen: %s.%s: only a string is secret", where, f.Name)
+			}
+			if first, ok := firstSeen[f.Name]; ok && secret[f.Name] != f.Secret {
+				return fmt.Errorf("apigen: %s.%s: Secret differs from %s's; String redacts by name, so a name is secret in every model or in none", where, f.Name, first)
+			} else if !ok {
+				firstSeen[f.Name], secret[f.Name] = where+"."+f.Name, f.Secret
 			}
 			seen[f.Name] = true
-		}
-		return nil
-	}
-	for _, op := range ops {
-		if op.Name == "" {
-			return fmt.Errorf("apigen: an operation has no name")
-		}
-		if err := fieldsOK(op.Name+"Request", op.Request, true); err != nil {
-			return err
-		}
-		if err := fieldsOK(op.Name+"ResponseBody", op.Body, false); err != nil {
-			return err
-		}
-		for _, m := range op.Nested {
-			if err := fieldsOK(m.Name, m.Fields, false); err != nil {
-				return err
-			}
-		}
-	}
-	for _, m := range shared {
-		if err := fieldsOK(m.Name, m.Fields, false); err != nil {
-			return err
 		}
 	}
 	return nil
 }
+
+// exported reports whether name is an exported Go identifier.
+func exported(name string) bool { return token.IsIdentifier(name) && token.IsExported(name) }
 
 // comment writes text as a doc comment, wrapped to lines of about 88 characters.
 func comment(b *bytes.Buffer, indent, text string) {
@@ -170,8 +235,33 @@ func writeModels(ops []operation, shared []model) *bytes.Buffer {
 	for _, op := range ops {
 		fmt.Fprintf(b, "\t%sResponse = Response[%[1]sResponseBody]\n", op.Name)
 	}
-	b.WriteString(")\n")
+	b.WriteString(")\n\n")
+	b.WriteString("// secretFields are the model fields whose values String never prints, those marked\n" +
+		"// Secret in the description of the API. Whether one is set still shows, as redacted.\n" +
+		"var secretFields = map[string]bool{\n")
+	for _, name := range secretNames(ops, shared) {
+		fmt.Fprintf(b, "\t%q: true,\n", name)
+	}
+	b.WriteString("}\n")
 	return b
+}
+
+// secretNames returns the names of the fields marked Secret, sorted, once each.
+func secretNames(ops []operation, shared []model) []string {
+	models := slices.Clone(shared)
+	for _, op := range ops {
+		models = append(append(models, model{Fields: op.Request}, model{Fields: op.Body}), op.Nested...)
+	}
+	var names []string
+	for _, m := range models {
+		for _, f := range m.Fields {
+			if f.Secret {
+				names = append(names, f.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 func writeModel(b *bytes.Buffer, m model) {
