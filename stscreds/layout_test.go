@@ -9,7 +9,8 @@ import (
 // TestLayout holds the package's files to their order from the top down
 // (CONTRIBUTING.md, "How the code is laid out"): providers above the SessionCache,
 // the SessionCache above the Cache, the Cache above what it uses; a file uses only
-// the names of files below it, but for the uses that upUses says why it needs.
+// the names of files below it, but for the uses that upUses lists by name with why
+// it needs them.
 func TestLayout(t *testing.T) {
 	order := []string{
 		"doc.go",
@@ -29,12 +30,12 @@ func TestLayout(t *testing.T) {
 		"credentials.go",      // Credentials and Provider
 	}
 	upUses := map[string]string{
-		"sessionmap.go -> session.go":  "an entry fetches through the SessionCache that owns it",
-		"store.go -> session.go":       "credentials loaded from the store name the SessionCache as their source",
-		"assume_role.go -> session.go": "AssumeRoleProvider builds its request as a Session does",
-		"requests.go -> oidc.go":       "an OIDC request is built by a method of OIDCOptions",
-		"requests.go -> saml.go":       "a SAML request is built by a method of SAMLOptions",
-		"requests.go -> session.go":    "an AssumeRole request is built by a method of Session",
+		"sessionmap.go -> session.go: Session, SessionCache, SessionCache.fetch": "an entry is keyed by its Session and fetches through the SessionCache that owns it",
+		"store.go -> session.go: sessionSource":                                  "credentials loaded from the store name the SessionCache as their source",
+		"assume_role.go -> session.go: Session":                                  "AssumeRoleProvider builds its request as a Session does",
+		"requests.go -> oidc.go: OIDCOptions":                                    "an OIDC request is built by a method of OIDCOptions",
+		"requests.go -> saml.go: SAMLOptions":                                    "a SAML request is built by a method of SAMLOptions",
+		"requests.go -> session.go: Session":                                     "an AssumeRole request is built by a method of Session",
 	}
 	layout.Hold(t, order, upUses)
 }
