@@ -168,7 +168,7 @@ func check(ops []operation, shared []model) error {
 			case !d.request && (f.Required || f.Rule != ""):
 				return fmt.Errorf("apigen: %s.%s: only request parameters have rules", where, f.Name)
 			case f.Rule != "" && p.rules[f.Rule] == "":
-				return fmt.Errorf("apigen: %s.%s: rule %s is not a rule or numRule value of the sts package", where, f.Name, f.Rule)
+				return fmt.Errorf("apigen: %s.%s: rule %s is not a rule or numRule value of the sts package (declared as rule{...}, numRule{...} or the call of a function that returns one)", where, f.Name, f.Rule)
 			case f.Rule != "" && p.rules[f.Rule] != kind:
 				return fmt.Errorf("apigen: %s.%s: rule %s is of type %s; a parameter of type %s needs a %s", where, f.Name, f.Rule, p.rules[f.Rule], f.Type, kind)
 			case f.Secret && f.Type != "string":
