@@ -16,6 +16,16 @@ var (
 	opGetCallerIdentity  = operation{action: "GetCallerIdentity"}
 )
 
+// Every operation's answer says what it lacks (answers.go): the body of an operation
+// added without a missing method does not build, rather than take any 2xx for a
+// success.
+var (
+	_ answer = (*AssumeRoleResponseBody)(nil)
+	_ answer = (*AssumeRoleWithSAMLResponseBody)(nil)
+	_ answer = (*AssumeRoleWithOIDCResponseBody)(nil)
+	_ answer = (*GetCallerIdentityResponseBody)(nil)
+)
+
 // AssumeRole returns temporary credentials for a role the caller is trusted to assume.
 // It is AssumeRoleWithContext with context.Background() and default runtime options.
 func (c *Client) AssumeRole(request *AssumeRoleRequest) (*AssumeRoleResponse, error) {

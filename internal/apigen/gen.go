@@ -351,6 +351,12 @@ func writeClient(ops []operation) *bytes.Buffer {
 		}
 	}
 	b.WriteString(")\n\n")
+	b.WriteString("// Every operation's answer says what it lacks (answers.go): the body of an operation\n" +
+		"// added without a missing method does not build, rather than take any 2xx for a\n// success.\nvar (\n")
+	for _, op := range ops {
+		fmt.Fprintf(b, "\t_ answer = (*%sResponseBody)(nil)\n", op.Name)
+	}
+	b.WriteString(")\n\n")
 	for _, op := range ops {
 		n := op.Name
 		// What each entry point takes and passes on: the request, when there is one.
