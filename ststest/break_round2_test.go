@@ -1,0 +1,70 @@
+package ststest_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts/ststest"
+)
+
+// bodyOf is a form of the SAML action padded to exactly n bytes.
+func bodyOf(t *testing.T, srv *ststest.Server, providerArn string, n int) string {
+	form := url.Values{"Action": {"AssumeRoleWithSAML"}, "Version": {"2015-04-01"}, "RoleArn": {srv.Role().Arn},
+		"SAMLProviderArn": {providerArn}, "SAMLAssertion": {"PHNhbWw+"}}.Encode() + "&Pad="
+	require.Less(t, len(form), n)
+	return form + strings.Repeat("p", n-len(form))
+}
+
+// TestBodyLimitEdges: a body of exactly the limit is served; one byte more is 413,
+// with a Content-Length or chunked, and a client that sends several megabytes still
+// reads the 413 rather than a reset; the server serves the next request.
+func TestBodyLimitEdges(t *testing.T) {
+	var calls atomic.Int32
+	srv, providerArn, _ := samlHarness(t, verifierFunc(func(string, time.Time) (*ststest.SAMLAssertionInfo, error) {
+		calls.Add(1)
+		return nil, &ststest.SAMLError{Code: "Expired", Message: "old"}
+	}))
+	post := func(body io.Reader) int {
+		t.Helper()
+		resp, err := http.Post("http://"+srv.Endpoint(), "application/x-www-form-urlencoded", body)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusUnauthorized, post(strings.NewReader(bodyOf(t, srv, providerArn, 1<<20))), "exactly 1 MiB")
+	require.Equal(t, int32(1), calls.Load())
+	require.Equal(t, http.StatusRequestEntityTooLarge, post(strings.NewReader(bodyOf(t, srv, providerArn, 1<<20+1))), "1 MiB + 1")
+	// chunked: an io.Reader of unknown length
+	require.Equal(t, http.StatusRequestEntityTooLarge, post(io.MultiReader(strings.NewReader(bodyOf(t, srv, providerArn, 1<<20+1)))), "chunked")
+	for i := 0; i < 5; i++ {
+		require.Equal(t, http.StatusRequestEntityTooLarge, post(bytes.NewReader([]byte(bodyOf(t, srv, providerArn, 16<<20)))), "16 MiB, attempt %d", i)
+		require.Equal(t, http.StatusRequestEntityTooLarge, post(io.MultiReader(strings.NewReader(bodyOf(t, srv, providerArn, 16<<20)))), "16 MiB chunked, attempt %d", i)
+	}
+	require.Equal(t, int32(1), calls.Load(), "the verifier saw an oversized body")
+	require.Equal(t, http.StatusUnauthorized, post(strings.NewReader(bodyOf(t, srv, providerArn, 300))))
+}
+
+// TestSAMLVerifierGoexit: a verifier that ends its goroutine (runtime.Goexit, which
+// t.FailNow and require call) is, like a panic, a refusal answered once, not a dropped
+// connection that the client retries into the verifier.
+func TestSAMLVerifierGoexit(t *testing.T) {
+	var calls atomic.Int32
+	_, _, exchange := samlHarness(t, verifierFunc(func(string, time.Time) (*ststest.SAMLAssertionInfo, error) {
+		calls.Add(1)
+		runtime.Goexit()
+		return nil, nil
+	}))
+	_, err := exchange("PHNhbWw+")
+	require.Equal(t, int32(1), calls.Load(), "calls into the verifier (err %v)", err)
+	requireCode(t, err, 401, "AuthenticationFail.SAMLAssertion.Invalid")
+}
