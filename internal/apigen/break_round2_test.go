@@ -32,3 +32,16 @@ func TestEntryPointNamesTheCompilerFinds(t *testing.T) {
 		})
 	}
 }
+
+// TestDocTheCompilerRefuses: a doc comment is written into the generated code as it
+// is; one that is not UTF-8 (or holds a NUL) makes a file the compiler refuses
+// ("invalid UTF-8 encoding").
+func TestDocTheCompilerRefuses(t *testing.T) {
+	for _, doc := range []string{"Made up \xff.", "Made up \x00."} {
+		ops := slices.Clone(operations)
+		ops[0].Request = append(slices.Clone(ops[0].Request), field{Name: "ZTestOnly", Type: "string", Doc: doc})
+		if _, err := generate(ops, shared); err == nil {
+			t.Errorf("generate accepts the doc %q", doc)
+		}
+	}
+}
