@@ -68,3 +68,24 @@ func TestSAMLVerifierGoexit(t *testing.T) {
 	require.Equal(t, int32(1), calls.Load(), "calls into the verifier (err %v)", err)
 	requireCode(t, err, 401, "AuthenticationFail.SAMLAssertion.Invalid")
 }
+
+// TestOversizedRequestIsCounted: RequestCount counts the requests named action
+// "received, answered or not"; a body over the limit, of a request whose URL and
+// x-acs-action header name the action, is refused with 413, and still was a request
+// of that action (before the refusal it was cut, parsed and counted).
+func TestOversizedRequestIsCounted(t *testing.T) {
+	srv, providerArn, _ := samlHarness(t, verifierFunc(func(string, time.Time) (*ststest.SAMLAssertionInfo, error) {
+		return nil, &ststest.SAMLError{Code: "Expired", Message: "old"}
+	}))
+	req, err := http.NewRequest(http.MethodPost, "http://"+srv.Endpoint()+"/?Action=AssumeRoleWithSAML&Version=2015-04-01",
+		strings.NewReader(bodyOf(t, srv, providerArn, 1<<20+1)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("x-acs-action", "AssumeRoleWithSAML")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	require.Equal(t, 1, srv.RequestCount(""))
+	require.Equal(t, 1, srv.RequestCount("AssumeRoleWithSAML"), "requests: %+v", srv.Requests())
+}
