@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -42,6 +44,35 @@ func TestDocTheCompilerRefuses(t *testing.T) {
 		ops[0].Request = append(slices.Clone(ops[0].Request), field{Name: "ZTestOnly", Type: "string", Doc: doc})
 		if _, err := generate(ops, shared); err == nil {
 			t.Errorf("generate accepts the doc %q", doc)
+		}
+	}
+}
+
+// TestRuleOfAnotherSystemIsNoRule: readPkg reads every non-test file whatever its
+// build constraints, so a rule declared only in a _windows.go file (or behind
+// //go:build) passes check, and the generated validate_gen.go does not build on any
+// other system ("undefined: windowsOnlyRule"; seen by adding such a file and a
+// parameter naming the rule, then go generate and go build).
+func TestRuleOfAnotherSystemIsNoRule(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("validate.go", "package sts\n\ntype rule struct{ desc string }\n\nvar everywhereRule = rule{desc: \"x\"}\n")
+	write("rules_windows.go", "package sts\n\nvar windowsOnlyRule = rule{desc: \"x\"}\n")
+	write("rules_tagged.go", "//go:build sometag\n\npackage sts\n\nvar taggedRule = rule{desc: \"x\"}\n")
+	p, err := readPkg(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.rules["everywhereRule"] != "rule" {
+		t.Fatalf("readPkg misses the rule every build has: %v", p.rules)
+	}
+	for _, name := range []string{"windowsOnlyRule", "taggedRule"} {
+		if p.rules[name] != "" {
+			t.Errorf("readPkg takes %s, which the default build does not compile, for a rule", name)
 		}
 	}
 }
