@@ -1,7 +1,10 @@
 package ststest_test
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"net"
 	"io"
 	"net/http"
 	"net/url"
@@ -88,4 +91,25 @@ func TestOversizedRequestIsCounted(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	require.Equal(t, 1, srv.RequestCount(""))
 	require.Equal(t, 1, srv.RequestCount("AssumeRoleWithSAML"), "requests: %+v", srv.Requests())
+}
+
+// TestLyingContentLengthDoesNotHoldClose: a client that announces 4 MiB, sends 1 MiB
+// + 1 byte and then waits gets its 413, and Server.Close does not wait on it.
+func TestLyingContentLengthDoesNotHoldClose(t *testing.T) {
+	srv := ststest.NewServer()
+	conn, err := net.Dial("tcp", srv.Endpoint())
+	require.NoError(t, err)
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
+		4<<20, strings.Repeat("p", 1<<20+1))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	done := make(chan struct{})
+	go func() { srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Error("Server.Close still waits after 30 s for a client that announced more body than it sent")
+	}
 }
