@@ -16,6 +16,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/stsgo/sts"
 	"github.com/stsgo/sts/ststest"
 )
 
@@ -112,4 +115,21 @@ func TestLyingContentLengthDoesNotHoldClose(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Error("Server.Close still waits after 30 s for a client that announced more body than it sent")
 	}
+}
+
+// TestPublicKeyIsACopy: PublicKey "is the key that verifies the provider's tokens",
+// handed to code under test (to serve as a JWKS, say); what that code does with the
+// value it got must not change the key the fake signs and verifies with.
+func TestPublicKeyIsACopy(t *testing.T) {
+	srv := ststest.NewServer()
+	t.Cleanup(srv.Close)
+	provider := srv.AddOIDCProvider(ststest.DefaultAccountID, "ack", "https://oidc.example.com", "sts.aliyuncs.com")
+	srv.Trust(srv.Role().Arn, provider.Arn)
+	pk := provider.PublicKey()
+	pk.E = 3 // code under test that rewrites the key it was given
+	anon, err := sts.NewClient(&sts.Config{Endpoint: dara.String(srv.Endpoint()), Protocol: dara.String("HTTP")})
+	require.NoError(t, err)
+	_, err = anon.AssumeRoleWithOIDC(new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(srv.Role().Arn).
+		SetOIDCProviderArn(provider.Arn).SetOIDCToken(provider.Token("alice")).SetRoleSessionName("pod"))
+	require.NoError(t, err, "a token the provider minted, after a caller changed the key PublicKey returned")
 }
