@@ -158,6 +158,11 @@ func assumeRoleCached(ctx context.Context, client *sts.Client, req *sts.AssumeRo
 	}
 	var key string
 	if cache != nil {
+		// A request the service would refuse is refused first, as the call would:
+		// looking for the signer's credentials must not hide a usage mistake.
+		if err := req.Validate(); err != nil {
+			return nil, err
+		}
 		signer, err := client.AccessKeyId(ctx)
 		if err != nil {
 			return nil, err

@@ -39,3 +39,25 @@ func TestZeroDurationAsBefore(t *testing.T) {
 		})
 	}
 }
+
+// TestZeroDurationWithoutCredentials: -duration 0 is a usage mistake (status 2, the
+// flag named), as it was before the request builders, also where no credentials can
+// be found: the per-user cache, which asks for the signer's AccessKeyId, comes after
+// the request is checked (it once came first, and the missing credentials were
+// reported instead, status 1).
+func TestZeroDurationWithoutCredentials(t *testing.T) {
+	srv := fake(t)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+	t.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent")
+	t.Setenv("ALIBABA_CLOUD_PROFILE", "")
+	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for _, d := range []string{"0", "10m"} {
+		status, _, errs := runCLI("assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-duration", d)
+		require.Equal(t, 2, status, "-duration %s: %s", d, errs)
+		require.Contains(t, errs, "invalid -duration")
+	}
+}
