@@ -49,6 +49,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body) > protocol.MaxBodyBytes { // refused whole: a cut request is another request
+		// Counted under the action its header or URL names, as every request is.
+		rec.Action = r.Header.Get("x-acs-action")
+		if rec.Action == "" {
+			rec.Action = r.URL.Query().Get("Action")
+		}
+		s.mu.Lock()
+		s.counts[rec.Action]++
+		s.mu.Unlock()
 		s.writeError(w, r, &rec, &apiError{status: http.StatusRequestEntityTooLarge, code: "InvalidParameter",
 			message: fmt.Sprintf("The request body is larger than %d bytes.", protocol.MaxBodyBytes)})
 		return

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"net/http"
 	"slices"
 	"strconv"
@@ -47,9 +48,10 @@ func (s *Server) AddOIDCProvider(accountID, name, issuer string, clientIDs ...st
 }
 
 // PublicKey is the key that verifies the provider's tokens (RS256), for code under
-// test that checks tokens itself, for example to serve it as a JWKS.
+// test that checks tokens itself, for example to serve it as a JWKS. It is a copy.
 func (p *OIDCProvider) PublicKey() *rsa.PublicKey {
-	return &p.key.PublicKey
+	// A copy: a test that changes it must not change the key the server checks with.
+	return &rsa.PublicKey{N: new(big.Int).Set(p.key.N), E: p.key.E}
 }
 
 // TokenOption changes a token that Token mints, for tests of rejected tokens.

@@ -16,8 +16,8 @@ import (
 type SAMLVerifier interface {
 	// VerifySAMLAssertion checks assertion (base64, as sent) at now, the server's
 	// clock, and returns what it says. To refuse it, return a *SAMLError; any other
-	// error (a nil *SAMLError too), a nil info, or a panic refuses it as
-	// AuthenticationFail.SAMLAssertion.Invalid (a panic's value is the message, so
+	// error (a nil *SAMLError too), a nil info, a panic or a runtime.Goexit refuses it
+	// as AuthenticationFail.SAMLAssertion.Invalid (a panic's value is the message, so
 	// that a test sees it, and the client, which does not retry a refusal, calls once).
 	VerifySAMLAssertion(assertion string, now time.Time) (*SAMLAssertionInfo, error)
 }
@@ -118,14 +118,29 @@ func (s *Server) assumeRoleWithSAML(p params, now time.Time, requestID string) (
 		SetAssumedRoleUser(k.assumedRoleUser()).SetSAMLAssertionInfo(info), nil
 }
 
-// verify calls v, answering a panic as a refusal whose message is the panic's value.
-func verify(v SAMLVerifier, assertion string, now time.Time) (info *SAMLAssertionInfo, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			info, err = nil, &SAMLError{Code: "Invalid", Message: fmt.Sprintf("ststest: the SAMLVerifier panicked: %v", p)}
-		}
+// verify calls v in a goroutine of its own, answering a panic, or an end of that
+// goroutine without an answer (runtime.Goexit, which t.FailNow calls), as a refusal
+// whose message says so: either would otherwise drop the connection, which the client
+// retries into the verifier again.
+func verify(v SAMLVerifier, assertion string, now time.Time) (*SAMLAssertionInfo, error) {
+	type result struct {
+		info *SAMLAssertionInfo
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r := result{err: &SAMLError{Code: "Invalid", Message: "ststest: the SAMLVerifier ended its goroutine without an answer (runtime.Goexit, as t.FailNow calls)"}}
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: &SAMLError{Code: "Invalid", Message: fmt.Sprintf("ststest: the SAMLVerifier panicked: %v", p)}}
+			}
+			done <- r
+		}()
+		info, err := v.VerifySAMLAssertion(assertion, now)
+		r = result{info, err}
 	}()
-	return v.VerifySAMLAssertion(assertion, now)
+	r := <-done
+	return r.info, r.err
 }
 
 // isWord reports whether code is one word of letters and digits, as the last part of

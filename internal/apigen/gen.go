@@ -93,6 +93,7 @@ func check(ops []operation, shared []model) error {
 	}
 	var decls []decl
 	opSeen := map[string]bool{}
+	entryPoints := map[string]string{} // Client method -> the operation it is an entry point of
 	for _, op := range ops {
 		switch {
 		case !exported(op.Name):
@@ -101,6 +102,15 @@ func check(ops []operation, shared []model) error {
 			return fmt.Errorf("apigen: operation %s: described twice", op.Name)
 		}
 		opSeen[op.Name] = true
+		for _, m := range []string{op.Name, op.Name + "WithOptions", op.Name + "WithContext"} {
+			switch {
+			case p.methods["Client"][m]:
+				return fmt.Errorf("apigen: operation %s: its entry point %s is a method the sts package declares on Client by hand", op.Name, m)
+			case entryPoints[m] != "":
+				return fmt.Errorf("apigen: operation %s: its entry point %s is also an entry point of %s", op.Name, m, entryPoints[m])
+			}
+			entryPoints[m] = op.Name
+		}
 		if op.Request != nil {
 			decls = append(decls, decl{model{Name: op.Name + "Request", Fields: op.Request}, true})
 		}

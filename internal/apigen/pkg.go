@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"os"
@@ -51,16 +52,20 @@ func readPkg(dir string) (pkg, error) {
 	}
 	fset := token.NewFileSet()
 	var files []*ast.File
+	everywhere := map[*ast.File]bool{} // built on every system, with no tags
 	for _, path := range paths {
 		if strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, "_gen.go") {
 			continue
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return p, fmt.Errorf("apigen: %w", err)
 		}
 		if f.Name.Name == "sts" {
 			files = append(files, f)
+			if everywhere[f], err = builtEverywhere(dir, filepath.Base(path)); err != nil {
+				return p, fmt.Errorf("apigen: %w", err)
+			}
 		}
 	}
 	if len(files) == 0 {
@@ -112,7 +117,9 @@ func readPkg(dir string) (pkg, error) {
 								t = results[typeName(v.Fun)]
 							}
 						}
-						if t == "rule" || t == "numRule" {
+						// A rule only some builds declare is no rule: the generated
+						// Validate would not build on the others.
+						if (t == "rule" || t == "numRule") && everywhere[f] {
 							p.rules[id.Name] = t
 						}
 					}
@@ -121,6 +128,20 @@ func readPkg(dir string) (pkg, error) {
 		}
 	}
 	return p, nil
+}
+
+// builtEverywhere reports whether the file name in dir is built on every system
+// and with no build tags: it is when systems as unlike as these three build it.
+func builtEverywhere(dir, name string) (bool, error) {
+	for _, target := range [][2]string{{"linux", "amd64"}, {"windows", "arm64"}, {"js", "wasm"}} {
+		ctx := build.Default
+		ctx.GOOS, ctx.GOARCH, ctx.BuildTags, ctx.CgoEnabled = target[0], target[1], nil, false
+		ok, err := ctx.MatchFile(dir, name)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // typeName is the name of the type or function that e names plainly (T, *T, T[P]),
