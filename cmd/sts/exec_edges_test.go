@@ -39,7 +39,7 @@ func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
 	ready, release, fifo := filepath.Join(dir, "ready"), filepath.Join(dir, "release"), filepath.Join(dir, "fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	script := `set -m
-"$1" exec -endpoint "$2" -role-arn "$3" -- sh -c 'echo $PPID > "$0"; sleep 1' "$4"
+"$1" exec -endpoint "$2" -role-arn "$3" -- sh -c 'echo $PPID > "$0"; sleep 3' "$4"
 bg
 while [ ! -e "$5" ]; do read -t 0.05 x <> "$6"; done`
 	master, slave := openPTY(t)
@@ -61,7 +61,10 @@ while [ ! -e "$5" ]; do read -t 0.05 x <> "$6"; done`
 		_, serr := fmt.Sscan(string(b), &stsPid)
 		return err == nil && serr == nil
 	}, 20*time.Second, 5*time.Millisecond, "%s", screen(master))
-	master.Write([]byte{0x1a}) // Ctrl-Z; the script answers bg
+	// Ctrl-Z while the child sleeps (3 s: at a load average of 7, 1 s was over before
+	// the terminal delivered it, and sts ended holding the terminal, as it should
+	// when its child exits in the foreground); the script answers bg.
+	master.Write([]byte{0x1a})
 	require.Eventually(t, func() bool {
 		st := processStateOrGone(stsPid)
 		return st == "" || st == "Z"
