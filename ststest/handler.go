@@ -48,26 +48,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Code = "ClientGone"
 		return
 	}
-	if len(body) > protocol.MaxBodyBytes { // refused whole: a cut request is another request
-		// Counted under the action its header or URL names, as every request is.
-		rec.Action = r.Header.Get("x-acs-action")
-		if rec.Action == "" {
-			rec.Action = r.URL.Query().Get("Action")
-		}
-		s.mu.Lock()
-		s.counts[rec.Action]++
-		s.mu.Unlock()
-		s.writeError(w, r, &rec, &apiError{status: http.StatusRequestEntityTooLarge, code: "InvalidParameter",
-			message: fmt.Sprintf("The request body is larger than %d bytes.", protocol.MaxBodyBytes)})
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := r.ParseForm(); err != nil {
-		s.writeError(w, r, &rec, badRequest("InvalidParameter", "The request parameters cannot be parsed."))
-		return
-	}
+	// A request is counted under the action its header or parameters name, also when
+	// it is refused before it is read: a body over the limit is refused whole (a cut
+	// request is another request), and named by its URL's parameters alone.
 	p := params{}
-	for k, v := range r.Form {
+	var refused *apiError
+	if len(body) > protocol.MaxBodyBytes {
+		refused = &apiError{status: http.StatusRequestEntityTooLarge, code: "InvalidParameter",
+			message: fmt.Sprintf("The request body is larger than %d bytes.", protocol.MaxBodyBytes)}
+	} else if r.Body = io.NopCloser(bytes.NewReader(body)); r.ParseForm() != nil {
+		refused = badRequest("InvalidParameter", "The request parameters cannot be parsed.")
+	}
+	form := r.Form
+	if refused != nil {
+		form = r.URL.Query()
+	}
+	for k, v := range form {
 		p[k] = v[0]
 	}
 	rec.Action = r.Header.Get("x-acs-action")
@@ -77,8 +73,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.counts[rec.Action]++
-	fault := s.takeFaultLocked(rec.Action)
+	var fault *Fault
+	if refused == nil {
+		fault = s.takeFaultLocked(rec.Action)
+	}
 	s.mu.Unlock()
+	if refused != nil {
+		s.writeError(w, r, &rec, refused)
+		return
+	}
 	if fault != nil && s.applyFault(w, r, fault, &rec) {
 		return
 	}

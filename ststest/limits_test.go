@@ -94,6 +94,13 @@ func TestOversizedRequestIsCounted(t *testing.T) {
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	require.Equal(t, 1, srv.RequestCount(""))
 	require.Equal(t, 1, srv.RequestCount("AssumeRoleWithSAML"), "requests: %+v", srv.Requests())
+
+	// So is one whose body cannot be parsed, named by its URL alone.
+	resp, err = http.Post("http://"+srv.Endpoint()+"/?Action=AssumeRole", "application/x-www-form-urlencoded", strings.NewReader("Version=%zz"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Equal(t, 1, srv.RequestCount("AssumeRole"), "requests: %+v", srv.Requests())
 }
 
 // TestLyingContentLengthDoesNotHoldClose: a client that announces 4 MiB, sends 1 MiB
