@@ -89,12 +89,12 @@ type scrubber struct {
 
 // named removes secrets from s, a text that came back from the service or from
 // whatever stood in its way, once HTML and JSON escapes are undone (see
-// unescapeForDisplay): first the call's own (the secret key, the security
-// token, and each parameter that is a secret field, such as the OIDC token or SAML
-// assertion of an anonymous call), raw or
-// percent-encoded as a query carries them; then every value that s itself names as a
-// secret (see redactNamedSecrets), whoever issued it, so that an answer that echoes
-// or half-carries newly issued credentials cannot put them into an error.
+// unescapeForDisplay): first the call's own (the secret key, the security token, and
+// each parameter that is a secret field, such as the OIDC token or SAML assertion of
+// an anonymous call), raw or percent-encoded as a query carries them; then every
+// value that s itself names as a secret (see redactNamedSecrets), whoever issued it,
+// so that an answer that echoes or half-carries newly issued credentials cannot put
+// them into an error.
 func (sc scrubber) named(s string) string {
 	s = unescapeForDisplay(s, false)
 	s = redactSecret(s, sc.cred.accessKeySecret)
