@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -64,12 +65,26 @@ func (t *terminal) wait(child *exec.Cmd) error {
 			return child.Wait()
 		}
 		t.setForeground(syscall.Getpgrp())
-		syscall.Kill(syscall.Getpid(), syscall.SIGSTOP) // returns when the shell continues sts
+		stop() // returns when the shell continues sts (bg or fg)
 		if t.holds() {
 			t.setForeground(pid)
 		}
 		syscall.Kill(-pid, syscall.SIGCONT)
 	}
+}
+
+// stop stops sts, every thread of it, and returns once it is continued.
+//
+// kill(getpid(), SIGSTOP) does not promise that: the kernel hands a signal sent to
+// the process to one of its threads, often another than the caller, and the caller
+// runs on until that thread has stopped the rest. In that moment it would see the
+// terminal still its own, before the shell took it back, and give it to the child
+// from the background. A signal sent to the calling thread is taken before the
+// system call returns to it, as raise(3) promises; SIGSTOP then stops every thread.
+func stop() {
+	runtime.LockOSThread() // the thread named is the one that returns
+	defer runtime.UnlockOSThread()
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGSTOP)
 }
 
 // holds reports whether sts's group is the terminal's foreground group.

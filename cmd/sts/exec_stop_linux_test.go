@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stsgo/sts/internal/syncbuf"
+)
+
+// stopCycles is how many times TestStopReturnsOnlyOnceContinued stops its helper.
+const stopCycles = 200
+
+// TestStopReturnsOnlyOnceContinued holds stop's promise: it returns only after the
+// process has been stopped and continued, never in the moment before every thread has
+// stopped. Were it to return early, sts after Ctrl-Z would see the terminal still its
+// own and, from the background the shell then puts it in, hand the terminal to its
+// child, taking it from the shell (seen on a loaded machine with kill(getpid())).
+//
+// The helper, this test binary again, stops itself stopCycles times and, each time
+// stop returns, reads its stdin without waiting. The test writes a byte only once it
+// sees the helper stopped (state T), then continues it: a read that finds no byte
+// returned before SIGCONT.
+func TestStopReturnsOnlyOnceContinued(t *testing.T) {
+	if os.Getenv("STS_STOP_HELPER") == "1" {
+		stopHelper()
+		return
+	}
+	helper := exec.Command(os.Args[0], "-test.run=^TestStopReturnsOnlyOnceContinued$")
+	helper.Env = append(os.Environ(), "STS_STOP_HELPER=1")
+	in, err := helper.StdinPipe()
+	require.NoError(t, err)
+	out := &syncbuf.Buffer{}
+	helper.Stdout, helper.Stderr = out, out
+	require.NoError(t, helper.Start())
+	defer func() {
+		helper.Process.Kill()
+		helper.Wait()
+	}()
+	for i := 0; i < stopCycles; i++ {
+		var st string
+		require.Eventually(t, func() bool {
+			st = processStateOrGone(helper.Process.Pid)
+			return st == "T" || st == "Z" || st == ""
+		}, 20*time.Second, time.Millisecond, "cycle %d: the helper never stopped", i)
+		require.Equal(t, "T", st, "cycle %d: the helper ended: %s", i, out)
+		_, err := in.Write([]byte{1})
+		require.NoError(t, err)
+		require.NoError(t, helper.Process.Signal(syscall.SIGCONT))
+	}
+	in.Close()
+	require.NoError(t, helper.Wait(), "%s", out)
+}
+
+// stopHelper is the helper's side: stop, then a byte must be waiting.
+func stopHelper() {
+	if err := syscall.SetNonblock(0, true); err != nil {
+		fmt.Println(err)
+		os.Exit(2)
+	}
+	done := make(chan int)
+	go func() { // not the main thread, to which the kernel would hand kill(getpid())
+		for i := 0; i < stopCycles; i++ {
+			stop()
+			var b [1]byte
+			if _, err := syscall.Read(0, b[:]); errors.Is(err, syscall.EAGAIN) {
+				fmt.Printf("cycle %d: stop returned before the process was continued\n", i)
+				done <- 1
+				return
+			}
+		}
+		done <- 0
+	}()
+	os.Exit(<-done)
+}
