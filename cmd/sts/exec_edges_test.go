@@ -31,21 +31,32 @@ func TestExecTurnsOffTheAliyunCLIProfile(t *testing.T) {
 // if the child's group still has it (before, it took it from the shell, whose reads
 // then got EIO or SIGTTIN). The shell is bash with job control (set -m), session
 // leader of a pseudo-terminal, busy in builtins while the test looks.
+//
+// Nothing here waits for time to pass: the child runs until the test lets it end,
+// after the shell has said (a file) that it put the stopped job in the background.
+// An earlier version gave the child a fixed sleep and failed on a loaded machine
+// when the sleep ended before the terminal delivered Ctrl-Z. The child loops in
+// bash builtins and starts no process: dash starts each sleep with vfork, and a
+// Ctrl-Z that stops the vforked child before its exec leaves dash waiting for it in
+// the kernel, where no stop signal reaches it, so the job never stops (under any
+// shell, sts or not).
 func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
 	srv := fake(t)
 	otherIdentities(t)
 	sts := binary(t, "sts")
 	dir := t.TempDir()
-	ready, release, fifo := filepath.Join(dir, "ready"), filepath.Join(dir, "release"), filepath.Join(dir, "fifo")
+	file := func(name string) string { return filepath.Join(dir, name) }
+	ready, finish, backgrounded, release, fifo := file("ready"), file("finish"), file("backgrounded"), file("release"), file("fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	script := `set -m
-"$1" exec -endpoint "$2" -role-arn "$3" -- sh -c 'echo $PPID > "$0"; sleep 3' "$4"
+"$1" exec -endpoint "$2" -role-arn "$3" -- bash -c 'echo $PPID > "$0"; until [ -e "$1" ]; do read -t 0.05 x <> "$2"; done' "$4" "$5" "$8"
 bg
-while [ ! -e "$5" ]; do read -t 0.05 x <> "$6"; done`
+: > "$6"
+while [ ! -e "$7" ]; do read -t 0.05 x <> "$8"; done`
 	master, slave := openPTY(t)
 	defer master.Close()
 	defer slave.Close()
-	cmd := exec.Command("bash", "-c", script, "bash", sts, srv.URL, srv.Role().Arn, ready, release, fifo)
+	cmd := exec.Command("bash", "-c", script, "bash", sts, srv.URL, srv.Role().Arn, ready, finish, backgrounded, release, fifo)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	require.NoError(t, cmd.Start())
@@ -61,10 +72,12 @@ while [ ! -e "$5" ]; do read -t 0.05 x <> "$6"; done`
 		_, serr := fmt.Sscan(string(b), &stsPid)
 		return err == nil && serr == nil
 	}, 20*time.Second, 5*time.Millisecond, "%s", screen(master))
-	// Ctrl-Z while the child sleeps (3 s: at a load average of 7, 1 s was over before
-	// the terminal delivered it, and sts ended holding the terminal, as it should
-	// when its child exits in the foreground); the script answers bg.
-	master.Write([]byte{0x1a})
+	master.Write([]byte{0x1a}) // Ctrl-Z: the child stops, then sts; the shell runs bg
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(backgrounded)
+		return err == nil
+	}, 20*time.Second, 5*time.Millisecond, "the shell never put sts in the background: %s", screen(master))
+	require.NoError(t, os.WriteFile(finish, nil, 0o600)) // the child exits, in the background
 	require.Eventually(t, func() bool {
 		st := processStateOrGone(stsPid)
 		return st == "" || st == "Z"
