@@ -73,14 +73,15 @@ type SessionCacheOptions struct {
 	// calls STS itself: one extra STS call is cheaper than a request stalled behind a
 	// dead holder. Zero means 2s.
 	MaxLockWait time.Duration
-	// Principal names the signer in the keys of the Store, so that credentials issued
-	// to one signer are never handed to another. In memory, sessions are kept per
-	// SessionCache: a cache assumes its client signs as one identity, and a client
-	// whose credentials move to another identity needs a SessionCache of its own. Empty means the AccessKeyId the client signs with,
-	// which the client must then report (see Signer; *sts.Client does): with a Store,
-	// NewSessionCache refuses a client that cannot name its signer and no Principal. Replicas that each sign as their own
-	// STS session of one role (ECS RAM roles, ACK RRSA) have AccessKeyIds of their
-	// own and would share nothing: give them the role's ARN here instead.
+	// Principal names the signer in the keys of the Store, so that credentials issued to one
+	// signer are never handed to another. In memory, sessions are kept per SessionCache: a
+	// cache assumes its client signs as one identity, and a client whose credentials move to
+	// another identity needs a SessionCache of its own. Empty means the AccessKeyId the
+	// client signs with, which the client must then report (see Signer; *sts.Client does):
+	// with a Store, NewSessionCache refuses a client that cannot name its signer and no
+	// Principal. Replicas that each sign as their own STS session of one role (ECS RAM
+	// roles, ACK RRSA) have AccessKeyIds of their own and would share nothing: give them the
+	// role's ARN here instead.
 	Principal string
 	// Logger receives one line when the store becomes unavailable and one when it is
 	// back. Nil means slog.Default().
