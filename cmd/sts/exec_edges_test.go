@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -26,65 +27,131 @@ func TestExecTurnsOffTheAliyunCLIProfile(t *testing.T) {
 		"the aliyun CLI in the child still loads ~/.aliyun/config.json's current profile")
 }
 
-// TestExecInTheBackgroundLeavesTheTerminal: a user who answers Ctrl-Z with `bg` keeps
-// the terminal with the shell: when the child exits, sts takes the terminal back only
-// if the child's group still has it (before, it took it from the shell, whose reads
-// then got EIO or SIGTTIN). The shell is bash with job control (set -m), session
-// leader of a pseudo-terminal, busy in builtins while the test looks.
+// shellJob is sts exec run as a job of bash with job control (set -m), bash being the
+// session leader of a pseudo-terminal, as in a terminal window. The child is bash
+// too; it writes sts's pid to "ready" and its own to "child", and runs until the
+// file "finish" exists. Then the shell runs then, the commands that answer Ctrl-Z
+// (bg, fg), and stays, busy in builtins, until the file "release" exists.
 //
-// Nothing here waits for time to pass: the child runs until the test lets it end,
-// after the shell has said (a file) that it put the stopped job in the background.
-// An earlier version gave the child a fixed sleep and failed on a loaded machine
-// when the sleep ended before the terminal delivered Ctrl-Z. The child loops in
-// bash builtins and starts no process: dash starts each sleep with vfork, and a
-// Ctrl-Z that stops the vforked child before its exec leaves dash waiting for it in
-// the kernel, where no stop signal reaches it, so the job never stops (under any
-// shell, sts or not).
-func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
+// Nothing waits for time to pass: each side waits for a file the other writes (the
+// tests' timeouts only bound a failure). An earlier test gave the child a fixed sleep
+// and failed on a loaded machine when the sleep ended before the terminal delivered
+// Ctrl-Z. The child loops in builtins and starts no process: dash starts each sleep
+// with vfork, and a Ctrl-Z that stops the vforked child before its exec leaves dash
+// waiting for it in the kernel, where no stop signal reaches it, so the job never
+// stops (under any shell, sts or not).
+type shellJob struct {
+	master          *os.File
+	shell, sts, kid int
+	dir             string
+}
+
+func startShellJob(t *testing.T, then string) *shellJob {
+	t.Helper()
 	srv := fake(t)
 	otherIdentities(t)
 	sts := binary(t, "sts")
-	dir := t.TempDir()
-	file := func(name string) string { return filepath.Join(dir, name) }
-	ready, finish, backgrounded, release, fifo := file("ready"), file("finish"), file("backgrounded"), file("release"), file("fifo")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	j := &shellJob{dir: t.TempDir()}
+	require.NoError(t, syscall.Mkfifo(j.file("fifo"), 0o600))
+	// waitfor NAME loops in builtins until the file NAME exists (read times out on
+	// an empty FIFO); exported, so that the child has it too.
 	script := `set -m
-"$1" exec -endpoint "$2" -role-arn "$3" -- bash -c 'echo $PPID > "$0"; until [ -e "$1" ]; do read -t 0.05 x <> "$2"; done' "$4" "$5" "$8"
-bg
-: > "$6"
-while [ ! -e "$7" ]; do read -t 0.05 x <> "$8"; done`
+waitfor() { until [ -e "$DIR/$1" ]; do read -t 0.05 x <> "$DIR/fifo"; done; }
+export -f waitfor
+"$STS" exec -endpoint "$ENDPOINT" -role-arn "$ROLE" -- bash -c 'echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; waitfor finish'
+` + then + `
+waitfor release`
 	master, slave := openPTY(t)
-	defer master.Close()
-	defer slave.Close()
-	cmd := exec.Command("bash", "-c", script, "bash", sts, srv.URL, srv.Role().Arn, ready, finish, backgrounded, release, fifo)
+	t.Cleanup(func() { master.Close(); slave.Close() })
+	j.master = master
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Env = append(os.Environ(), "STS="+sts, "ENDPOINT="+srv.URL, "ROLE="+srv.Role().Arn, "DIR="+j.dir)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	require.NoError(t, cmd.Start())
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	defer func() {
+	t.Cleanup(func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		if j.kid > 0 { // the child's group is its own
+			syscall.Kill(-j.kid, syscall.SIGKILL)
+		}
 		<-exited
-	}()
-	var stsPid int
-	require.Eventually(t, func() bool {
-		b, err := os.ReadFile(ready)
-		_, serr := fmt.Sscan(string(b), &stsPid)
-		return err == nil && serr == nil
-	}, 20*time.Second, 5*time.Millisecond, "%s", screen(master))
-	master.Write([]byte{0x1a}) // Ctrl-Z: the child stops, then sts; the shell runs bg
-	require.Eventually(t, func() bool {
-		_, err := os.Stat(backgrounded)
-		return err == nil
-	}, 20*time.Second, 5*time.Millisecond, "the shell never put sts in the background: %s", screen(master))
-	require.NoError(t, os.WriteFile(finish, nil, 0o600)) // the child exits, in the background
-	require.Eventually(t, func() bool {
-		st := processStateOrGone(stsPid)
-		return st == "" || st == "Z"
-	}, 20*time.Second, 5*time.Millisecond, "sts exec never ended: %s", screen(master))
-	fg := foregroundGroup(t, master)
-	require.NoError(t, os.WriteFile(release, nil, 0o600))
-	require.Equal(t, cmd.Process.Pid, fg, "the terminal's foreground group is sts's (%d), not the shell's", stsPid)
+	})
+	j.shell = cmd.Process.Pid
+	require.Eventually(t, func() bool { return j.readPid("ready", &j.sts) && j.readPid("child", &j.kid) },
+		20*time.Second, 5*time.Millisecond, "%s", screen(master))
+	return j
+}
+
+func (j *shellJob) file(name string) string { return filepath.Join(j.dir, name) }
+
+func (j *shellJob) readPid(name string, pid *int) bool {
+	b, err := os.ReadFile(j.file(name))
+	_, serr := fmt.Sscan(string(b), pid)
+	return err == nil && serr == nil
+}
+
+// touch writes the file name, which the shell or the child waits for.
+func (j *shellJob) touch(t *testing.T, name string) {
+	require.NoError(t, os.WriteFile(j.file(name), nil, 0o600))
+}
+
+// await waits for the file name, which the shell writes.
+func (j *shellJob) await(t *testing.T, name, what string) {
+	t.Helper()
+	require.Eventually(t, func() bool { _, err := os.Stat(j.file(name)); return err == nil },
+		20*time.Second, 5*time.Millisecond, "%s: %s", what, screen(j.master))
+}
+
+// ended waits for sts to end (gone, or a zombie the shell has not reaped yet).
+func (j *shellJob) ended(t *testing.T) {
+	t.Helper()
+	require.Eventually(t, func() bool { st := processStateOrGone(j.sts); return st == "" || st == "Z" },
+		20*time.Second, 5*time.Millisecond, "sts exec never ended: %s", screen(j.master))
+}
+
+// TestExecInTheBackgroundLeavesTheTerminal: a user who answers Ctrl-Z with `bg` keeps
+// the terminal with the shell: when the child exits, sts takes the terminal back only
+// if the child's group still has it (before, it took it from the shell, whose reads
+// then got EIO or SIGTTIN).
+func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
+	j := startShellJob(t, `bg; : > "$DIR/backgrounded"`)
+	j.master.Write([]byte{0x1a}) // Ctrl-Z: the child stops, then sts; the shell runs bg
+	j.await(t, "backgrounded", "the shell never put sts in the background")
+	j.touch(t, "finish") // the child exits, in the background
+	j.ended(t)
+	fg := foregroundGroup(t, j.master)
+	j.touch(t, "release")
+	require.Equal(t, j.shell, fg, "the terminal's foreground group is sts's (%d), not the shell's", j.sts)
+}
+
+// TestExecStopsAndContinuesUnderAShell: Ctrl-Z stops the child and sts, so that the
+// shell sees its job stop and takes the terminal; `fg` continues both and the child
+// has the terminal again; when it exits, the shell has it back.
+func TestExecStopsAndContinuesUnderAShell(t *testing.T) {
+	j := startShellJob(t, `: > "$DIR/stopped"; waitfor continue; fg`)
+	j.master.Write([]byte{0x1a})
+	j.await(t, "stopped", "the shell never saw its job stop")
+	require.Equal(t, "T", processStateOrGone(j.kid), "the child is stopped")
+	require.Equal(t, "T", processStateOrGone(j.sts), "sts is stopped")
+	require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
+	j.touch(t, "continue") // the shell runs fg
+	var child string
+	var fg int
+	if !assert.Eventually(t, func() bool {
+		child, fg = processStateOrGone(j.kid), foregroundGroup(t, j.master)
+		return child != "T" && fg == j.kid
+	}, 20*time.Second, 5*time.Millisecond) {
+		t.Fatalf("fg did not continue the child in the foreground: child %d %s, the terminal's group %d (shell %d, sts %d)",
+			j.kid, child, fg, j.shell, j.sts)
+	}
+	require.NotEqual(t, "T", processStateOrGone(j.sts))
+	j.touch(t, "finish")
+	j.ended(t)
+	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
+		"the shell never had the terminal back")
+	j.touch(t, "release")
 }
 
 // processStateOrGone is processState, or "" when pid is gone.

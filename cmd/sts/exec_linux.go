@@ -22,7 +22,9 @@ import (
 // whatever reaches sts was sent to sts and is passed on once. Job control follows:
 // when the child stops (Ctrl-Z), sts takes the terminal back and stops itself, so the
 // shell sees the job stop; when continued, it gives the terminal back (if the shell
-// gave it the foreground) and continues the child.
+// gave it the foreground) and continues the child. With no shell above to continue
+// it, sts does not stop and continues the child at once, as the kernel treats Ctrl-Z
+// in such a group (see stop).
 type terminal struct {
 	tty   *os.File // nil: no terminal held; the child stays in sts's group
 	child int      // the child's process group, once started
@@ -65,7 +67,7 @@ func (t *terminal) wait(child *exec.Cmd) error {
 			return child.Wait()
 		}
 		t.setForeground(syscall.Getpgrp())
-		stop() // returns when the shell continues sts (bg or fg)
+		stop() // returns when the shell continues sts (bg or fg), or at once without one
 		if t.holds() {
 			t.setForeground(pid)
 		}
@@ -73,18 +75,26 @@ func (t *terminal) wait(child *exec.Cmd) error {
 	}
 }
 
-// stop stops sts, every thread of it, and returns once it is continued.
+// stop stops sts, every thread of it, as Ctrl-Z stops a program, and returns once it
+// is continued; or at once when no shell could continue it.
 //
-// kill(getpid(), SIGSTOP) does not promise that: the kernel hands a signal sent to
-// the process to one of its threads, often another than the caller, and the caller
-// runs on until that thread has stopped the rest. In that moment it would see the
-// terminal still its own, before the shell took it back, and give it to the child
-// from the background. A signal sent to the calling thread is taken before the
-// system call returns to it, as raise(3) promises; SIGSTOP then stops every thread.
+// It sends SIGTSTP, not SIGSTOP: the kernel discards SIGTSTP in a process group that
+// no job-control shell watches (an orphaned group: sts run as a session leader, as by
+// `ssh -t host sts exec -- vim` or a terminal multiplexer's window, whose shell
+// execs it), where a SIGSTOP would stop sts with nobody left to continue it and the
+// terminal would hang. Go leaves SIGTSTP's default action (stop) in place as long as
+// the program does not ask to be notified of it, and sts does not.
+//
+// The signal goes to the calling thread: kill(getpid(), ...) hands a signal to one of
+// the process's threads, often another than the caller, and the caller runs on until
+// that thread has stopped the rest. In that moment it would see the terminal still its
+// own, before the shell took it back, and give it to the child from the background. A
+// signal sent to the calling thread is taken before the system call returns to it, as
+// raise(3) promises, and a stop signal stops every thread.
 func stop() {
 	runtime.LockOSThread() // the thread named is the one that returns
 	defer runtime.UnlockOSThread()
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGSTOP)
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
 }
 
 // holds reports whether sts's group is the terminal's foreground group.

@@ -34,6 +34,9 @@ func TestStopReturnsOnlyOnceContinued(t *testing.T) {
 	}
 	helper := exec.Command(os.Args[0], "-test.run=^TestStopReturnsOnlyOnceContinued$")
 	helper.Env = append(os.Environ(), "STS_STOP_HELPER=1")
+	// A group of its own, whose parent (this test) is in the same session: a group
+	// a shell could continue, as a shell's job is, wherever the test runs.
+	helper.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	in, err := helper.StdinPipe()
 	require.NoError(t, err)
 	out := &syncbuf.Buffer{}
@@ -78,4 +81,31 @@ func stopHelper() {
 		done <- 0
 	}()
 	os.Exit(<-done)
+}
+
+// TestStopInAGroupNoShellWatches: run as a session leader, as `ssh -t host sts exec
+// -- vim` runs it, sts's process group has no parent that could continue it; stop
+// returns at once instead of stopping sts for good (a SIGSTOP would).
+func TestStopInAGroupNoShellWatches(t *testing.T) {
+	if os.Getenv("STS_STOP_HELPER") == "orphaned" {
+		stop()
+		return
+	}
+	helper := exec.Command(os.Args[0], "-test.run=^TestStopInAGroupNoShellWatches$")
+	helper.Env = append(os.Environ(), "STS_STOP_HELPER=orphaned")
+	helper.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out := &syncbuf.Buffer{}
+	helper.Stdout, helper.Stderr = out, out
+	require.NoError(t, helper.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- helper.Wait() }()
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "%s", out)
+	case <-time.After(20 * time.Second):
+		st := processStateOrGone(helper.Process.Pid)
+		helper.Process.Kill()
+		<-exited
+		t.Fatalf("stop did not return in a group no shell watches (state %s): %s", st, out)
+	}
 }
