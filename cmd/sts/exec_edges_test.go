@@ -29,9 +29,10 @@ func TestExecTurnsOffTheAliyunCLIProfile(t *testing.T) {
 
 // shellJob is sts exec run as a job of bash with job control (set -m), bash being the
 // session leader of a pseudo-terminal, as in a terminal window. The child is bash
-// too; it writes sts's pid to "ready" and its own to "child", and runs until the
-// file "finish" exists. Then the shell runs then, the commands that answer Ctrl-Z
-// (bg, fg), and stays, busy in builtins, until the file "release" exists.
+// too; it writes sts's pid to "ready" and its own to "child", runs work, and then
+// waits until the file "finish" exists. Then the shell runs then, the commands that
+// answer Ctrl-Z (bg, fg), and stays, busy in builtins, until the file "release"
+// exists. waitfor NAME, in both, waits for the file NAME.
 //
 // Nothing waits for time to pass: each side waits for a file the other writes (the
 // tests' timeouts only bound a failure). An earlier test gave the child a fixed sleep
@@ -46,7 +47,7 @@ type shellJob struct {
 	dir             string
 }
 
-func startShellJob(t *testing.T, then string) *shellJob {
+func startShellJob(t *testing.T, work, then string) *shellJob {
 	t.Helper()
 	srv := fake(t)
 	otherIdentities(t)
@@ -58,7 +59,7 @@ func startShellJob(t *testing.T, then string) *shellJob {
 	script := `set -m
 waitfor() { until [ -e "$DIR/$1" ]; do read -t 0.05 x <> "$DIR/fifo"; done; }
 export -f waitfor
-"$STS" exec -endpoint "$ENDPOINT" -role-arn "$ROLE" -- bash -c 'echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; waitfor finish'
+"$STS" exec -endpoint "$ENDPOINT" -role-arn "$ROLE" -- bash -c 'echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; ` + work + `; waitfor finish'
 ` + then + `
 waitfor release`
 	master, slave := openPTY(t)
@@ -116,7 +117,7 @@ func (j *shellJob) ended(t *testing.T) {
 // if the child's group still has it (before, it took it from the shell, whose reads
 // then got EIO or SIGTTIN).
 func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
-	j := startShellJob(t, `bg; : > "$DIR/backgrounded"`)
+	j := startShellJob(t, ":", `bg; : > "$DIR/backgrounded"`)
 	j.master.Write([]byte{0x1a}) // Ctrl-Z: the child stops, then sts; the shell runs bg
 	j.await(t, "backgrounded", "the shell never put sts in the background")
 	j.touch(t, "finish") // the child exits, in the background
@@ -130,27 +131,60 @@ func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
 // shell sees its job stop and takes the terminal; `fg` continues both and the child
 // has the terminal again; when it exits, the shell has it back.
 func TestExecStopsAndContinuesUnderAShell(t *testing.T) {
-	j := startShellJob(t, `: > "$DIR/stopped"; waitfor continue; fg`)
+	j := startShellJob(t, ":", `: > "$DIR/stopped"; waitfor continue; fg`)
 	j.master.Write([]byte{0x1a})
 	j.await(t, "stopped", "the shell never saw its job stop")
 	require.Equal(t, "T", processStateOrGone(j.kid), "the child is stopped")
 	require.Equal(t, "T", processStateOrGone(j.sts), "sts is stopped")
 	require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
 	j.touch(t, "continue") // the shell runs fg
-	var child string
-	var fg int
 	if !assert.Eventually(t, func() bool {
-		child, fg = processStateOrGone(j.kid), foregroundGroup(t, j.master)
-		return child != "T" && fg == j.kid
+		return processStateOrGone(j.kid) != "T" && foregroundGroup(t, j.master) == j.kid
 	}, 20*time.Second, 5*time.Millisecond) {
 		t.Fatalf("fg did not continue the child in the foreground: child %d %s, the terminal's group %d (shell %d, sts %d)",
-			j.kid, child, fg, j.shell, j.sts)
+			j.kid, processStateOrGone(j.kid), foregroundGroup(t, j.master), j.shell, j.sts)
 	}
 	require.NotEqual(t, "T", processStateOrGone(j.sts))
 	j.touch(t, "finish")
 	j.ended(t)
 	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
 		"the shell never had the terminal back")
+	j.touch(t, "release")
+}
+
+// TestExecInTheBackgroundStopsWithoutTheTerminal: after Ctrl-Z and bg, a child that
+// reads the terminal stops (SIGTTIN), and sts stops with it, with the same signal, so
+// that the shell sees its job stop for what it is ("Stopped (tty input)"; a SIGTSTP
+// would also make bash break out of the loop it runs); the terminal stays the
+// shell's: sts takes it back only from its child. `fg` then gives it to the child,
+// whose read gets what is typed.
+func TestExecInTheBackgroundStopsWithoutTheTerminal(t *testing.T) {
+	j := startShellJob(t, `waitfor read; read -r line; echo "$line" > "$DIR/line"`,
+		`bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs"; waitfor resume; fg`)
+	j.master.Write([]byte{0x1a})
+	j.await(t, "backgrounded", "the shell never put sts in the background")
+	j.touch(t, "read") // the child reads the terminal from the background
+	if !assert.Eventually(t, func() bool { return processStateOrGone(j.kid) == "T" && processStateOrGone(j.sts) == "T" },
+		20*time.Second, 5*time.Millisecond) {
+		t.Fatalf("the child (%s) and sts (%s) did not stop on reading the terminal in the background",
+			processStateOrGone(j.kid), processStateOrGone(j.sts))
+	}
+	require.Equal(t, j.shell, foregroundGroup(t, j.master), "sts took the terminal from the shell (sts %d, child %d)", j.sts, j.kid)
+	j.touch(t, "report")
+	j.await(t, "jobs", "the shell's loop never ended")
+	jobs, err := os.ReadFile(j.file("jobs"))
+	require.NoError(t, err)
+	require.Contains(t, string(jobs), "Stopped (tty input)")
+	j.touch(t, "resume") // the shell runs fg
+	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.kid }, 20*time.Second, 5*time.Millisecond,
+		"fg did not give the child the terminal")
+	j.master.Write([]byte("typed\n"))
+	j.await(t, "line", "the child's read never returned")
+	line, err := os.ReadFile(j.file("line"))
+	require.NoError(t, err)
+	require.Equal(t, "typed\n", string(line))
+	j.touch(t, "finish")
+	j.ended(t)
 	j.touch(t, "release")
 }
 

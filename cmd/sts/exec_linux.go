@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,9 +21,9 @@ import (
 // must pass on. So, as sudo and shells do, the child runs in a process group of its
 // own made the terminal's foreground group: the terminal signals the child alone, and
 // whatever reaches sts was sent to sts and is passed on once. Job control follows:
-// when the child stops (Ctrl-Z), sts takes the terminal back and stops itself, so the
-// shell sees the job stop; when continued, it gives the terminal back (if the shell
-// gave it the foreground) and continues the child. With no shell above to continue
+// when the child stops (Ctrl-Z), sts takes the terminal back (if the child had it)
+// and stops itself, so the shell sees the job stop; when continued, it gives the
+// terminal back (if the shell gave it the foreground) and continues the child. With no shell above to continue
 // it, sts does not stop and continues the child at once, as the kernel treats Ctrl-Z
 // in such a group (see stop).
 type terminal struct {
@@ -66,8 +67,8 @@ func (t *terminal) wait(child *exec.Cmd) error {
 		if err != nil || info.Code != cldStopped {
 			return child.Wait()
 		}
-		t.setForeground(syscall.Getpgrp())
-		stop() // returns when the shell continues sts (bg or fg), or at once without one
+		t.reclaim()
+		stop(stopSignal(&info)) // returns when the shell continues sts (bg or fg), or at once without one
 		if t.holds() {
 			t.setForeground(pid)
 		}
@@ -75,15 +76,35 @@ func (t *terminal) wait(child *exec.Cmd) error {
 	}
 }
 
-// stop stops sts, every thread of it, as Ctrl-Z stops a program, and returns once it
-// is continued; or at once when no shell could continue it.
+// stopSignal is the signal that stopped the child, for sts to stop with: the shell
+// then reports the job as the child's stop ("Stopped (tty input)" for SIGTTIN), and
+// bash breaks out of a running loop only when a job stops with SIGTSTP, the signal of
+// Ctrl-Z, not when a child in the background reads the terminal. A child stopped by
+// SIGSTOP makes sts stop with SIGTSTP (see stop).
 //
-// It sends SIGTSTP, not SIGSTOP: the kernel discards SIGTSTP in a process group that
+// waitid reports the signal in siginfo's si_status, which x/sys/unix's Siginfo
+// leaves unnamed: siginfo_t's union starts after three ints, padded to the size of a
+// pointer, and for SIGCHLD holds si_pid, si_uid, then si_status.
+func stopSignal(info *unix.Siginfo) syscall.Signal {
+	const word = unsafe.Sizeof(uintptr(0))
+	union := (3*unsafe.Sizeof(int32(0)) + word - 1) &^ (word - 1)
+	switch sig := syscall.Signal(*(*int32)(unsafe.Add(unsafe.Pointer(info), union+8))); sig {
+	case syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
+		return sig
+	}
+	return syscall.SIGTSTP
+}
+
+// stop stops sts, every thread of it, with sig (SIGTSTP, SIGTTIN or SIGTTOU), as the
+// terminal stops a program, and returns once it is continued; or at once when no
+// shell could continue it.
+//
+// It never sends SIGSTOP: the kernel discards the other three in a process group that
 // no job-control shell watches (an orphaned group: sts run as a session leader, as by
 // `ssh -t host sts exec -- vim` or a terminal multiplexer's window, whose shell
 // execs it), where a SIGSTOP would stop sts with nobody left to continue it and the
-// terminal would hang. Go leaves SIGTSTP's default action (stop) in place as long as
-// the program does not ask to be notified of it, and sts does not.
+// terminal would hang. Go leaves their default action (stop) in place as long as the
+// program does not ask to be notified of them, and sts does not.
 //
 // The signal goes to the calling thread: kill(getpid(), ...) hands a signal to one of
 // the process's threads, often another than the caller, and the caller runs on until
@@ -91,10 +112,10 @@ func (t *terminal) wait(child *exec.Cmd) error {
 // own, before the shell took it back, and give it to the child from the background. A
 // signal sent to the calling thread is taken before the system call returns to it, as
 // raise(3) promises, and a stop signal stops every thread.
-func stop() {
+func stop(sig syscall.Signal) {
 	runtime.LockOSThread() // the thread named is the one that returns
 	defer runtime.UnlockOSThread()
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 }
 
 // holds reports whether sts's group is the terminal's foreground group.
@@ -111,15 +132,22 @@ func (t *terminal) setForeground(pgrp int) {
 	unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp)
 }
 
-// restore gives the terminal back to sts's group after the child, if the child's
-// group still has it: when sts was put in the background (Ctrl-Z, bg), the shell has
-// taken the terminal back, and it stays the shell's.
+// restore gives the terminal back to sts's group after the child (see reclaim) and
+// lets it go.
 func (t *terminal) restore() {
 	if t.tty == nil {
 		return
 	}
+	t.reclaim()
+	t.tty.Close()
+}
+
+// reclaim gives the terminal back to sts's group if the child's group has it. When
+// sts runs in the background (Ctrl-Z, bg), the shell has it, and it stays the
+// shell's: a child that stops there (reading the terminal: SIGTTIN) or exits does not
+// take it from the shell through sts.
+func (t *terminal) reclaim() {
 	if pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP); err == nil && pgrp == t.child {
 		t.setForeground(syscall.Getpgrp())
 	}
-	t.tty.Close()
 }

@@ -70,7 +70,7 @@ func stopHelper() {
 	done := make(chan int)
 	go func() { // not the main thread, to which the kernel would hand kill(getpid())
 		for i := 0; i < stopCycles; i++ {
-			stop()
+			stop(syscall.SIGTSTP)
 			var b [1]byte
 			if _, err := syscall.Read(0, b[:]); errors.Is(err, syscall.EAGAIN) {
 				fmt.Printf("cycle %d: stop returned before the process was continued\n", i)
@@ -88,7 +88,7 @@ func stopHelper() {
 // returns at once instead of stopping sts for good (a SIGSTOP would).
 func TestStopInAGroupNoShellWatches(t *testing.T) {
 	if os.Getenv("STS_STOP_HELPER") == "orphaned" {
-		stop()
+		stop(syscall.SIGTSTP)
 		return
 	}
 	helper := exec.Command(os.Args[0], "-test.run=^TestStopInAGroupNoShellWatches$")
