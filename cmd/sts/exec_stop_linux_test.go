@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/stsgo/sts/internal/syncbuf"
 )
@@ -107,5 +108,38 @@ func TestStopInAGroupNoShellWatches(t *testing.T) {
 		helper.Process.Kill()
 		<-exited
 		t.Fatalf("stop did not return in a group no shell watches (state %s): %s", st, out)
+	}
+}
+
+// TestStopSignalIsTheChilds: stopSignal reads the signal that stopped a child from
+// waitid's report, as sts stops with it; a SIGSTOP is answered with SIGTSTP, which the
+// kernel discards where no shell could continue sts.
+func TestStopSignalIsTheChilds(t *testing.T) {
+	for _, tc := range []struct{ sent, want syscall.Signal }{
+		{syscall.SIGTSTP, syscall.SIGTSTP},
+		{syscall.SIGTTIN, syscall.SIGTTIN},
+		{syscall.SIGTTOU, syscall.SIGTTOU},
+		{syscall.SIGSTOP, syscall.SIGTSTP},
+	} {
+		t.Run(tc.sent.String(), func(t *testing.T) {
+			child := exec.Command("sleep", "1000")
+			child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a group a shell could continue: the stop is not discarded
+			require.NoError(t, child.Start())
+			defer func() {
+				child.Process.Kill()
+				child.Wait()
+			}()
+			require.NoError(t, child.Process.Signal(tc.sent))
+			var info unix.Siginfo
+			for {
+				err := unix.Waitid(unix.P_PID, child.Process.Pid, &info, unix.WSTOPPED|unix.WNOWAIT, nil)
+				if err != syscall.EINTR {
+					require.NoError(t, err)
+					break
+				}
+			}
+			require.Equal(t, int32(cldStopped), info.Code)
+			require.Equal(t, tc.want, stopSignal(&info))
+		})
 	}
 }
