@@ -23,9 +23,9 @@ import (
 // whatever reaches sts was sent to sts and is passed on once. Job control follows:
 // when the child stops (Ctrl-Z), sts takes the terminal back (if the child had it)
 // and stops itself, so the shell sees the job stop; when continued, it gives the
-// terminal back (if the shell gave it the foreground) and continues the child. With no shell above to continue
-// it, sts does not stop and continues the child at once, as the kernel treats Ctrl-Z
-// in such a group (see stop).
+// terminal back (if the shell gave it the foreground) and continues the child. With
+// no shell above to continue it, sts does not stop and continues the child at once,
+// as the kernel treats Ctrl-Z in such a group (see stop).
 type terminal struct {
 	tty   *os.File // nil: no terminal held; the child stays in sts's group
 	child int      // the child's process group, once started
