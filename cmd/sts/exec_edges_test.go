@@ -27,7 +27,7 @@ func TestExecTurnsOffTheAliyunCLIProfile(t *testing.T) {
 		"the aliyun CLI in the child still loads ~/.aliyun/config.json's current profile")
 }
 
-// shellJob is sts exec run as a job of bash with job control (set -m), bash being the
+// shellJob is sts exec run in a job of bash with job control (set -m), bash being the
 // session leader of a pseudo-terminal, as in a terminal window. The child is bash
 // too; it writes sts's pid to "ready" and its own to "child", runs work, and then
 // waits until the file "finish" exists. Then the shell runs then, the commands that
@@ -44,24 +44,38 @@ func TestExecTurnsOffTheAliyunCLIProfile(t *testing.T) {
 type shellJob struct {
 	master          *os.File
 	shell, sts, kid int
+	job             int // sts's process group
 	dir             string
 }
 
+// stsExec is, in startJob's job, the command line of sts exec and its child.
+const stsExec = "STSEXEC"
+
+// waitforFunc defines waitfor NAME, which loops in builtins until the file NAME
+// exists (read times out on an empty FIFO).
+const waitforFunc = `waitfor() { until [ -e "$DIR/$1" ]; do read -t 0.05 x <> "$DIR/fifo"; done; }`
+
+// startShellJob runs sts exec as a job of its own.
 func startShellJob(t *testing.T, work, then string) *shellJob {
+	t.Helper()
+	return startJob(t, stsExec, work, then)
+}
+
+// startJob runs job, a command line in which stsExec stands for sts exec and its
+// child, as the shell's job: sts exec alone, or with other processes in its process
+// group (a pipeline, a shell without job control that runs it).
+func startJob(t *testing.T, job, work, then string) *shellJob {
 	t.Helper()
 	srv := fake(t)
 	otherIdentities(t)
 	sts := binary(t, "sts")
 	j := &shellJob{dir: t.TempDir()}
 	require.NoError(t, syscall.Mkfifo(j.file("fifo"), 0o600))
-	// waitfor NAME loops in builtins until the file NAME exists (read times out on
-	// an empty FIFO); exported, so that the child has it too.
-	script := `set -m
-waitfor() { until [ -e "$DIR/$1" ]; do read -t 0.05 x <> "$DIR/fifo"; done; }
-export -f waitfor
-"$STS" exec -endpoint "$ENDPOINT" -role-arn "$ROLE" -- bash -c 'echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; ` + work + `; waitfor finish'
-` + then + `
-waitfor release`
+	require.NoError(t, os.WriteFile(j.file("kid"), []byte(waitforFunc+`
+echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; `+work+`; waitfor finish
+`), 0o600))
+	job = strings.ReplaceAll(job, stsExec, `"$STS" exec -endpoint "$ENDPOINT" -role-arn "$ROLE" -- bash "$DIR/kid"`)
+	script := "set -m\n" + waitforFunc + "\nexport -f waitfor\n" + job + "\n" + then + "\nwaitfor release"
 	master, slave := openPTY(t)
 	t.Cleanup(func() { master.Close(); slave.Close() })
 	j.master = master
@@ -74,14 +88,19 @@ waitfor release`
 	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		if j.kid > 0 { // the child's group is its own
-			syscall.Kill(-j.kid, syscall.SIGKILL)
+		for _, group := range []int{j.job, j.kid} { // the job's group, and the child's own
+			if group > 0 {
+				syscall.Kill(-group, syscall.SIGKILL)
+			}
 		}
 		<-exited
 	})
 	j.shell = cmd.Process.Pid
 	require.Eventually(t, func() bool { return j.readPid("ready", &j.sts) && j.readPid("child", &j.kid) },
 		20*time.Second, 5*time.Millisecond, "%s", screen(master))
+	pgrp, err := syscall.Getpgid(j.sts)
+	require.NoError(t, err)
+	j.job = pgrp
 	return j
 }
 
