@@ -146,6 +146,33 @@ func inPath(name string) string {
 // is sent to it (see foreground).
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
+// startedIgnored is whether sts started with SIGHUP and SIGINT ignored, read before
+// main asks to be notified of SIGINT, which undoes an inherited ignoring (Go reports
+// an inherited ignoring for these two signals only).
+var startedIgnored = map[os.Signal]bool{
+	syscall.SIGHUP: signal.Ignored(syscall.SIGHUP),
+	syscall.SIGINT: signal.Ignored(syscall.SIGINT),
+}
+
+// passedOn is forwarded less the signals sts started with ignored, which it keeps
+// ignored and its child inherits ignored, as from a shell: SIGHUP under nohup, SIGINT
+// under `trap "" INT`, SIGINT and SIGQUIT for a command that a shell without job
+// control starts with & (POSIX has it ignore both). SIGQUIT is ignored along with
+// SIGINT: Go does not report it as inherited ignored. Being notified of a signal
+// would undo its ignoring, in sts and, through exec, in the child.
+func passedOn() []os.Signal {
+	if startedIgnored[syscall.SIGINT] {
+		signal.Ignore(syscall.SIGINT, syscall.SIGQUIT)
+	}
+	var out []os.Signal
+	for _, s := range forwarded {
+		if !startedIgnored[s] && !signal.Ignored(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, role, listen := serverFlags("exec")
 	if err := parseFlags(fs, args); err != nil {
@@ -181,7 +208,7 @@ func execCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	term := foreground(child)
 	defer term.restore()
 	signals := make(chan os.Signal, 8)
-	signal.Notify(signals, forwarded...)
+	signal.Notify(signals, passedOn()...)
 	defer signal.Stop(signals)
 	if err := child.Start(); err != nil {
 		return startError(command[0], err)

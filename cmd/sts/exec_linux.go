@@ -35,8 +35,14 @@ type terminal struct {
 const cldStopped = 5
 
 // foreground sets child up to run as the terminal's foreground process group, when
-// sts has a controlling terminal and is in its foreground group.
+// sts has a controlling terminal and is in its foreground group, and did not start
+// with SIGINT ignored: a shell without job control starts a command with & so, in the
+// shell's process group, which stays the terminal's foreground group (the shell may
+// read the terminal next); and sts and its child ignore a Ctrl-C there anyway.
 func foreground(child *exec.Cmd) *terminal {
+	if startedIgnored[syscall.SIGINT] {
+		return &terminal{}
+	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return &terminal{} // no controlling terminal
