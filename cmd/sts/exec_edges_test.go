@@ -178,8 +178,8 @@ func TestExecStopsAndContinuesUnderAShell(t *testing.T) {
 // shell's: sts takes it back only from its child. `fg` then gives it to the child,
 // whose read gets what is typed.
 func TestExecInTheBackgroundStopsWithoutTheTerminal(t *testing.T) {
-	j := startShellJob(t, `waitfor read; read -r line; echo "$line" > "$DIR/line"`,
-		`bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs"; waitfor resume; fg`)
+	j := startShellJob(t, `waitfor read; read -r line; echo "$line" > "$DIR/line.tmp"; mv "$DIR/line.tmp" "$DIR/line"`,
+		`bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs.tmp"; mv "$DIR/jobs.tmp" "$DIR/jobs"; waitfor resume; fg`)
 	j.master.Write([]byte{0x1a})
 	j.await(t, "backgrounded", "the shell never put sts in the background")
 	j.touch(t, "read") // the child reads the terminal from the background

@@ -98,10 +98,11 @@ func TestExecKeepsIgnoredSignalsIgnored(t *testing.T) {
 			}()
 			require.Eventually(t, func() bool { _, err := os.Stat(log + ".ready"); return err == nil }, 20*time.Second, 5*time.Millisecond,
 				"sts exec did not start the child")
-			b, err := os.ReadFile(filepath.Join(dir, "pid"))
-			require.NoError(t, err)
-			pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
-			require.NoError(t, err)
+			require.Eventually(t, func() bool { // the shell may write $! after sts started
+				b, _ := os.ReadFile(filepath.Join(dir, "pid"))
+				pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+				return pid > 0
+			}, 20*time.Second, 5*time.Millisecond, "the shell wrote no pid")
 			for _, s := range tc.sent {
 				require.NoError(t, syscall.Kill(pid, s))
 			}
@@ -141,7 +142,7 @@ func jobReadsTheTerminal(t *testing.T, job string) {
 // control) that starts sts exec with & and then reads the terminal gets what is
 // typed; sts had given the terminal to its child, and the script stopped at its read.
 func TestExecInTheBackgroundOfAScriptLeavesItTheTerminal(t *testing.T) {
-	jobReadsTheTerminal(t, `bash -c '`+stsExec+` & waitfor child; read -r line; echo "$line" > "$DIR/line"; wait'`)
+	jobReadsTheTerminal(t, `bash -c '`+stsExec+` & waitfor child; read -r line; echo "$line" > "$DIR/line.tmp"; mv "$DIR/line.tmp" "$DIR/line"; wait'`)
 }
 
 // TestExecCtrlZStopsTheWholeJob: Ctrl-Z stops the child, sts and every other process
@@ -190,7 +191,7 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j := startJob(t, stsExec, `waitfor output; `+tc.output+`; : > "$DIR/done"`,
-				tc.tostop+`; bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs"; waitfor resume; fg`)
+				tc.tostop+`; bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs.tmp"; mv "$DIR/jobs.tmp" "$DIR/jobs"; waitfor resume; fg`)
 			j.master.Write([]byte{0x1a})
 			j.await(t, "backgrounded", "the shell never put sts in the background")
 			j.touch(t, "output")
@@ -204,7 +205,7 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 			j.await(t, "jobs", "the shell's loop never ended")
 			jobs, err := os.ReadFile(j.file("jobs"))
 			require.NoError(t, err)
-			require.Contains(t, string(jobs), "Stopped (tty output)")
+			require.Contains(t, string(jobs), "Stopped (tty output)", "%s", screen(j.master))
 			j.touch(t, "resume") // the shell runs fg
 			j.await(t, "done", "the child's output never finished after fg")
 			j.touch(t, "finish")
