@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"os/exec"
-	"os/signal"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -131,10 +130,18 @@ func (t *terminal) holds() bool {
 }
 
 // setForeground makes pgrp the terminal's foreground group. sts may be in the
-// background when it does; the kernel allows that only with SIGTTOU ignored.
+// background when it does; the kernel allows that only with SIGTTOU ignored or
+// blocked in the calling thread. It is blocked, as Go's fork does for Foreground:
+// signal.Ignore is not undone by signal.Reset for SIGTTOU (Go installs no handler of
+// its own for it, and Reset leaves SIG_IGN in place), and sts, ignoring it, would
+// never stop for a child stopped by terminal output (see stop).
 func (t *terminal) setForeground(pgrp int) {
-	signal.Ignore(syscall.SIGTTOU)
-	defer signal.Reset(syscall.SIGTTOU)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var ttou, old unix.Sigset_t
+	ttou.Val[0] = 1 << (syscall.SIGTTOU - 1)
+	unix.PthreadSigmask(unix.SIG_BLOCK, &ttou, &old)
+	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 	unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp)
 }
 
