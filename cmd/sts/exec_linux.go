@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -21,10 +22,11 @@ import (
 // own made the terminal's foreground group: the terminal signals the child alone, and
 // whatever reaches sts was sent to sts and is passed on once. Job control follows:
 // when the child stops (Ctrl-Z), sts takes the terminal back (if the child had it)
-// and stops itself, so the shell sees the job stop; when continued, it gives the
-// terminal back (if the shell gave it the foreground) and continues the child. With
-// no shell above to continue it, sts does not stop and continues the child at once,
-// as the kernel treats Ctrl-Z in such a group (see stop).
+// and stops itself and the rest of its group, so the shell sees the job stop; when
+// continued, it gives the terminal back (if the shell gave it the foreground) and
+// continues the child. With no shell above to continue it, sts does not stop and
+// continues the child at once, as the kernel treats Ctrl-Z in such a group (see
+// stop).
 type terminal struct {
 	tty   *os.File // nil: no terminal held; the child stays in sts's group
 	child int      // the child's process group, once started
@@ -102,7 +104,11 @@ func stopSignal(info *unix.Siginfo) syscall.Signal {
 
 // stop stops sts, every thread of it, with sig (SIGTSTP, SIGTTIN or SIGTTOU), as the
 // terminal stops a program, and returns once it is continued; or at once when no
-// shell could continue it.
+// shell could continue it. It stops the other processes of sts's process group
+// first, as the terminal would have, had the child stayed in that group: a shell
+// without job control that runs sts (sh -c, a script, make), a pipeline's other
+// commands. A job-control shell sees its job stop only when all of them have, and
+// until then it leaves the terminal to the job, whose processes all wait.
 //
 // It never sends SIGSTOP: the kernel discards the other three in a process group that
 // no job-control shell watches (an orphaned group: sts run as a session leader, as by
@@ -117,10 +123,37 @@ func stopSignal(info *unix.Siginfo) syscall.Signal {
 // own, before the shell took it back, and give it to the child from the background. A
 // signal sent to the calling thread is taken before the system call returns to it, as
 // raise(3) promises, and a stop signal stops every thread.
+//
+// The others are signalled one by one: a signal to the whole group would reach sts
+// too, and another thread could take it and stop sts before the calling thread sent
+// its own, which it would then send once continued, stopping sts a second time.
 func stop(sig syscall.Signal) {
 	runtime.LockOSThread() // the thread named is the one that returns
 	defer runtime.UnlockOSThread()
+	for _, pid := range groupPeers() {
+		unix.Kill(pid, sig)
+	}
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
+}
+
+// groupPeers returns the other processes of sts's process group, from /proc.
+func groupPeers() []int {
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	self, group := os.Getpid(), syscall.Getpgrp()
+	var peers []int
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if pgrp, err := unix.Getpgid(pid); err == nil && pgrp == group {
+			peers = append(peers, pid)
+		}
+	}
+	return peers
 }
 
 // holds reports whether sts's group is the terminal's foreground group.
