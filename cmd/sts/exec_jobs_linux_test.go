@@ -214,3 +214,41 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestExecForegroundAgainGivesTheChildTheTerminal: fg gives the child the terminal
+// also when sts was continued in between, so that it no longer waits in its stop: by
+// bg (Ctrl-Z, bg, fg, as common as Ctrl-Z, fg) or by a SIGCONT from another process.
+// sts gave the terminal to its child only on returning from its own stop, so after
+// bg and fg the terminal went to sts's group: the child ran in the background, a
+// Ctrl-Z stopped sts but not the child, and a read of the terminal stopped the job.
+func TestExecForegroundAgainGivesTheChildTheTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		name, then string
+		cont       bool // the test sends sts a SIGCONT once its job has stopped
+	}{
+		{"bg, fg", `bg; : > "$DIR/answered"; waitfor continue; fg`, false},
+		{"kill -CONT, fg", `: > "$DIR/answered"; waitfor continue; fg`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := startJob(t, stsExec, ":", tc.then)
+			j.master.Write([]byte{0x1a})
+			j.await(t, "answered", "the shell never saw its job stop")
+			if tc.cont {
+				require.NoError(t, syscall.Kill(j.sts, syscall.SIGCONT))
+			}
+			require.Eventually(t, func() bool { return processStateOrGone(j.sts) != "T" && processStateOrGone(j.kid) != "T" },
+				20*time.Second, 5*time.Millisecond, "sts (%s) did not continue the child (%s)", processStateOrGone(j.sts), processStateOrGone(j.kid))
+			require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal while the job runs in the background")
+			j.touch(t, "continue") // the shell runs fg
+			if !assert.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.kid }, 20*time.Second, 5*time.Millisecond) {
+				t.Fatalf("fg did not give the child the terminal: it is %d's (shell %d, sts %d, child %d)",
+					foregroundGroup(t, j.master), j.shell, j.sts, j.kid)
+			}
+			j.touch(t, "finish")
+			j.ended(t)
+			require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
+				"the shell never had the terminal back")
+			j.touch(t, "release")
+		})
+	}
+}
