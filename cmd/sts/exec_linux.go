@@ -3,9 +3,12 @@ package main
 import (
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -30,7 +33,15 @@ import (
 type terminal struct {
 	tty   *os.File // nil: no terminal held; the child stays in sts's group
 	child int      // the child's process group, once started
+
+	mu       sync.Mutex
+	stopping bool          // from the child's stop until sts has continued it (see resumed)
+	stopped  chan struct{} // wait's word to resumed that a stop has ended
 }
+
+// foregroundPoll is how often sts looks whether fg gave it the terminal, while it
+// runs in the background (see resumed).
+const foregroundPoll = 100 * time.Millisecond
 
 // cldStopped is siginfo's si_code for a child that stopped (CLD_STOPPED).
 const cldStopped = 5
@@ -58,13 +69,40 @@ func foreground(child *exec.Cmd) *terminal {
 	return &terminal{tty: tty}
 }
 
-// wait waits for child to exit, following its stops as the type says.
+// wait waits for child to exit, following its stops as the type says, and sts's own
+// continues (see resumed).
 func (t *terminal) wait(child *exec.Cmd) error {
 	if t.tty == nil {
 		return child.Wait()
 	}
 	pid := child.Process.Pid
 	t.child = pid
+	continued := make(chan os.Signal, 1)
+	signal.Notify(continued, syscall.SIGCONT)
+	t.stopped = make(chan struct{}, 1)
+	done := make(chan struct{})
+	var following sync.WaitGroup
+	following.Go(func() {
+		poll := time.NewTicker(foregroundPoll)
+		defer poll.Stop()
+		var background <-chan time.Time // poll's, while sts runs without the terminal
+		for {
+			select {
+			case <-continued:
+			case <-t.stopped:
+			case <-background:
+			case <-done:
+				return
+			}
+			background = nil
+			if t.resumed() {
+				background = poll.C
+			}
+		}
+	})
+	defer following.Wait() // no terminal handed on after wait returns
+	defer close(done)
+	defer signal.Stop(continued)
 	for {
 		var info unix.Siginfo // WNOWAIT: the exit is left for child.Wait to collect
 		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WSTOPPED|unix.WNOWAIT, nil)
@@ -74,13 +112,46 @@ func (t *terminal) wait(child *exec.Cmd) error {
 		if err != nil || info.Code != cldStopped {
 			return child.Wait()
 		}
+		t.mu.Lock()
+		t.stopping = true
+		t.mu.Unlock()
 		t.reclaim()
 		stop(stopSignal(&info)) // returns when the shell continues sts (bg or fg), or at once without one
+		t.mu.Lock()
 		if t.holds() {
 			t.setForeground(pid)
 		}
 		syscall.Kill(-pid, syscall.SIGCONT)
+		t.stopping = false
+		t.mu.Unlock()
+		select {
+		case t.stopped <- struct{}{}:
+		default: // resumed has a word waiting already
+		}
 	}
+}
+
+// resumed hands the terminal on to the child when the shell gave it to sts's group
+// while the child runs: fg after bg, or after another process stopped sts (kill
+// -STOP). Were the child left in the background, a Ctrl-Z would stop sts alone, and
+// the child would stop at its first read of the terminal. bash's fg sends no SIGCONT
+// to a job that runs already (after bg), so nothing tells sts that it has the
+// terminal: it looks, every foregroundPoll, for as long as it runs without it;
+// resumed reports whether it does. It also looks on every SIGCONT (the one that ends
+// its own stop too, perhaps late, even during the next stop, when sts holds the
+// terminal only to stop: passed over while stopping) and after each stop.
+func (t *terminal) resumed() (background bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopping {
+		return false // wait will say when the stop has ended
+	}
+	if t.holds() {
+		t.setForeground(t.child)
+		return false
+	}
+	pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP)
+	return err == nil && pgrp != t.child
 }
 
 // stopSignal is the signal that stopped the child, for sts to stop with: the shell
