@@ -150,25 +150,7 @@ func TestExecInTheBackgroundLeavesTheTerminal(t *testing.T) {
 // shell sees its job stop and takes the terminal; `fg` continues both and the child
 // has the terminal again; when it exits, the shell has it back.
 func TestExecStopsAndContinuesUnderAShell(t *testing.T) {
-	j := startShellJob(t, ":", `: > "$DIR/stopped"; waitfor continue; fg`)
-	j.master.Write([]byte{0x1a})
-	j.await(t, "stopped", "the shell never saw its job stop")
-	require.Equal(t, "T", processStateOrGone(j.kid), "the child is stopped")
-	require.Equal(t, "T", processStateOrGone(j.sts), "sts is stopped")
-	require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
-	j.touch(t, "continue") // the shell runs fg
-	if !assert.Eventually(t, func() bool {
-		return processStateOrGone(j.kid) != "T" && foregroundGroup(t, j.master) == j.kid
-	}, 20*time.Second, 5*time.Millisecond) {
-		t.Fatalf("fg did not continue the child in the foreground: child %d %s, the terminal's group %d (shell %d, sts %d)",
-			j.kid, processStateOrGone(j.kid), foregroundGroup(t, j.master), j.shell, j.sts)
-	}
-	require.NotEqual(t, "T", processStateOrGone(j.sts))
-	j.touch(t, "finish")
-	j.ended(t)
-	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
-		"the shell never had the terminal back")
-	j.touch(t, "release")
+	stopAndContinue(t, stsExec)
 }
 
 // TestExecInTheBackgroundStopsWithoutTheTerminal: after Ctrl-Z and bg, a child that
@@ -197,14 +179,7 @@ func TestExecInTheBackgroundStopsWithoutTheTerminal(t *testing.T) {
 	j.touch(t, "resume") // the shell runs fg
 	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.kid }, 20*time.Second, 5*time.Millisecond,
 		"fg did not give the child the terminal")
-	j.master.Write([]byte("typed\n"))
-	j.await(t, "line", "the child's read never returned")
-	line, err := os.ReadFile(j.file("line"))
-	require.NoError(t, err)
-	require.Equal(t, "typed\n", string(line))
-	j.touch(t, "finish")
-	j.ended(t)
-	j.touch(t, "release")
+	j.readsTypedLine(t, "the child's read never returned")
 }
 
 // processStateOrGone is processState, or "" when pid is gone.

@@ -128,8 +128,15 @@ func jobReadsTheTerminal(t *testing.T, job string) {
 	j := startJob(t, job, ":", "")
 	require.Equal(t, j.job, foregroundGroup(t, j.master),
 		"the child's group (%d) took the terminal from the job's (%d)", j.kid, j.job)
+	j.readsTypedLine(t, "the job's read never returned")
+}
+
+// readsTypedLine types a line at the terminal, which a read writes to the file
+// "line"; then the child finishes.
+func (j *shellJob) readsTypedLine(t *testing.T, what string) {
+	t.Helper()
 	j.master.Write([]byte("typed\n"))
-	j.await(t, "line", "the job's read never returned")
+	j.await(t, "line", what)
 	line, err := os.ReadFile(j.file("line"))
 	require.NoError(t, err)
 	require.Equal(t, "typed\n", string(line))
@@ -157,24 +164,39 @@ func TestExecCtrlZStopsTheWholeJob(t *testing.T) {
 		{"under dash", `dash -c '` + stsExec + `; :'`},
 		{"in a pipeline", stsExec + ` | cat`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			j := startJob(t, tc.job, ":", `: > "$DIR/stopped"; waitfor continue; fg`)
-			j.master.Write([]byte{0x1a})
-			j.await(t, "stopped", "the shell never saw its job stop")
-			require.Equal(t, "T", processStateOrGone(j.kid), "the child is stopped")
-			require.Equal(t, "T", processStateOrGone(j.sts), "sts is stopped")
-			require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
-			j.touch(t, "continue") // the shell runs fg
-			require.Eventually(t, func() bool {
-				return processStateOrGone(j.kid) != "T" && foregroundGroup(t, j.master) == j.kid
-			}, 20*time.Second, 5*time.Millisecond, "fg did not continue the child in the foreground")
-			j.touch(t, "finish")
-			j.ended(t)
-			require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
-				"the shell never had the terminal back")
-			j.touch(t, "release")
-		})
+		t.Run(tc.name, func(t *testing.T) { stopAndContinue(t, tc.job) })
 	}
+}
+
+// stopAndContinue runs job (see startJob) and types Ctrl-Z: the child and sts stop,
+// the shell sees its job stop and takes the terminal; then fgAndFinish.
+func stopAndContinue(t *testing.T, job string) {
+	j := startJob(t, job, ":", `: > "$DIR/stopped"; waitfor continue; fg`)
+	j.master.Write([]byte{0x1a})
+	j.await(t, "stopped", "the shell never saw its job stop")
+	require.Equal(t, "T", processStateOrGone(j.kid), "the child is stopped")
+	require.Equal(t, "T", processStateOrGone(j.sts), "sts is stopped")
+	require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
+	j.fgAndFinish(t)
+}
+
+// fgAndFinish has the shell run fg (it waits for the file "continue"): the child and
+// sts run, and the child has the terminal; then the child finishes, and the shell has
+// the terminal back.
+func (j *shellJob) fgAndFinish(t *testing.T) {
+	t.Helper()
+	j.touch(t, "continue")
+	if !assert.Eventually(t, func() bool {
+		return processStateOrGone(j.kid) != "T" && processStateOrGone(j.sts) != "T" && foregroundGroup(t, j.master) == j.kid
+	}, 20*time.Second, 5*time.Millisecond) {
+		t.Fatalf("fg did not continue the child in the foreground: child %d %s, sts %d %s, the terminal's group %d (shell %d)",
+			j.kid, processStateOrGone(j.kid), j.sts, processStateOrGone(j.sts), foregroundGroup(t, j.master), j.shell)
+	}
+	j.touch(t, "finish")
+	j.ended(t)
+	require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
+		"the shell never had the terminal back")
+	j.touch(t, "release")
 }
 
 // TestExecInTheBackgroundStopsForTerminalOutput: after Ctrl-Z and bg, a child that
@@ -236,19 +258,12 @@ func TestExecForegroundAgainGivesTheChildTheTerminal(t *testing.T) {
 			if tc.cont {
 				require.NoError(t, syscall.Kill(j.sts, syscall.SIGCONT))
 			}
-			require.Eventually(t, func() bool { return processStateOrGone(j.sts) != "T" && processStateOrGone(j.kid) != "T" },
-				20*time.Second, 5*time.Millisecond, "sts (%s) did not continue the child (%s)", processStateOrGone(j.sts), processStateOrGone(j.kid))
-			require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal while the job runs in the background")
-			j.touch(t, "continue") // the shell runs fg
-			if !assert.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.kid }, 20*time.Second, 5*time.Millisecond) {
-				t.Fatalf("fg did not give the child the terminal: it is %d's (shell %d, sts %d, child %d)",
-					foregroundGroup(t, j.master), j.shell, j.sts, j.kid)
+			if !assert.Eventually(t, func() bool { return processStateOrGone(j.sts) != "T" && processStateOrGone(j.kid) != "T" },
+				20*time.Second, 5*time.Millisecond) {
+				t.Fatalf("sts (%s) did not continue the child (%s)", processStateOrGone(j.sts), processStateOrGone(j.kid))
 			}
-			j.touch(t, "finish")
-			j.ended(t)
-			require.Eventually(t, func() bool { return foregroundGroup(t, j.master) == j.shell }, 20*time.Second, 5*time.Millisecond,
-				"the shell never had the terminal back")
-			j.touch(t, "release")
+			require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal while the job runs in the background")
+			j.fgAndFinish(t)
 		})
 	}
 }
