@@ -139,6 +139,11 @@ type environment struct {
 	calls   func() int64 // AssumeRole calls received so far
 	wrap    func(*sts.Client) stscreds.AssumeRoleAPI
 	close   func()
+	// storeTimeout is the replicas' SessionCacheOptions.StoreTimeout; zero, its
+	// default (100 ms). The example's test sets a long one: on a machine so loaded
+	// that Redis answers later than 100 ms, the replicas rightly give up on the store
+	// for its cooldown and call STS themselves, and the run shows no sharing at all.
+	storeTimeout time.Duration
 }
 
 // run plays the burst against two replicas on their own, then sharing a store and a
@@ -216,7 +221,9 @@ func burst(env *environment, shared *fleetShare) (int64, map[string]string, stri
 		if err != nil {
 			return 0, nil, "", err
 		}
-		sessions, err := stscreds.NewSessionCache(env.wrap(client), func(o *stscreds.SessionCacheOptions) { o.Store = store })
+		sessions, err := stscreds.NewSessionCache(env.wrap(client), func(o *stscreds.SessionCacheOptions) {
+			o.Store, o.StoreTimeout = store, env.storeTimeout
+		})
 		if err != nil {
 			return 0, nil, "", err
 		}
