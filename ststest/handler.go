@@ -37,11 +37,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// The server's clock, not the machine's: clients measure their skew from it.
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	rec := Request{Time: now, RequestId: newRequestID()}
-	defer func() {
-		s.mu.Lock()
-		s.log = append(s.log, rec)
-		s.mu.Unlock()
-	}()
+	logged := false
+	logRequest := func() { // once, before the answer leaves (see refuseWhole)
+		if !logged {
+			logged = true
+			s.mu.Lock()
+			s.log = append(s.log, rec)
+			s.mu.Unlock()
+		}
+	}
+	defer logRequest()
 
 	body, err := io.ReadAll(io.LimitReader(r.Body, protocol.MaxBodyBytes+1))
 	if err != nil {
@@ -78,6 +83,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fault = s.takeFaultLocked(rec.Action)
 	}
 	s.mu.Unlock()
+	if refused != nil && len(body) > protocol.MaxBodyBytes {
+		s.refuseWhole(w, r, &rec, refused, logRequest)
+		return
+	}
 	if refused != nil {
 		s.writeError(w, r, &rec, refused)
 		return
@@ -158,6 +167,40 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, rec *Request
 	w.WriteHeader(e.status)
 	w.Write(out)
 	rec.Status, rec.Code = e.status, e.code
+}
+
+// drainBytes is how much of a body over the limit the fake reads after its 413.
+const drainBytes = 64 << 20
+
+// refuseWhole answers a body over the limit with 413 at once, then reads the rest of
+// it (up to drainBytes) and throws it away, so that a client still writing its body
+// finishes and reads the 413. Left unread, the body fills the socket's buffers, the
+// client's writes block, and net/http closes the connection half a second after the
+// answer: a client that writes its whole request before it reads (or that a loaded
+// machine does not schedule in that half second) gets a reset instead of the 413.
+// Close ends the reading, so that a client that announced more than it sends does
+// not hold it. logRequest records the request before the answer leaves, as the
+// handler's return does for every other answer: a client that has its 413 finds its
+// request in Requests and RequestCount.
+func (s *Server) refuseWhole(w http.ResponseWriter, r *http.Request, rec *Request, e *apiError, logRequest func()) {
+	rc := http.NewResponseController(w)
+	duplex := rc.EnableFullDuplex() == nil // reading after answering needs it
+	s.writeError(w, r, rec, e)
+	logRequest()
+	if !duplex || rc.Flush() != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.draining[rc] = struct{}{}
+	s.mu.Unlock()
+	io.Copy(io.Discard, io.LimitReader(r.Body, drainBytes))
+	s.mu.Lock()
+	delete(s.draining, rc)
+	s.mu.Unlock()
 }
 
 // newRequestID returns an ID shaped like STS's: 8-4-4-4-12 upper-case hex.

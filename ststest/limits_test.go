@@ -103,8 +103,43 @@ func TestOversizedRequestIsCounted(t *testing.T) {
 	require.Equal(t, 1, srv.RequestCount("AssumeRole"), "requests: %+v", srv.Requests())
 }
 
+// TestOversizedBodyWrittenWholeGets413: a client that writes its whole request before
+// it reads the answer, as many do (Go's own Transport reads while it writes, but it
+// too meets the case when the machine is slow to schedule its reader), gets the 413
+// after writing 16 MiB, not a reset while it writes. The fake answers once it has
+// read 1 MiB + 1; if it then stopped reading, the client's writes would fill the
+// socket's buffers and block, and the connection closed under them.
+func TestOversizedBodyWrittenWholeGets413(t *testing.T) {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	for _, chunked := range []bool{false, true} {
+		conn, err := net.Dial("tcp", srv.Endpoint())
+		require.NoError(t, err)
+		defer conn.Close()
+		w := bufio.NewWriterSize(conn, 64<<10)
+		body := strings.Repeat("p", 16<<20)
+		if chunked {
+			fmt.Fprintf(w, "POST /?Action=AssumeRole HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n")
+			for range 16 {
+				fmt.Fprintf(w, "%x\r\n%s\r\n", 1<<20, body[:1<<20])
+			}
+			fmt.Fprintf(w, "0\r\n\r\n")
+		} else {
+			fmt.Fprintf(w, "POST /?Action=AssumeRole HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		}
+		require.NoError(t, w.Flush(), "chunked %v: the whole request is written", chunked)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err, "chunked %v", chunked)
+		resp.Body.Close()
+		require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "chunked %v", chunked)
+	}
+	require.Equal(t, 2, srv.RequestCount("AssumeRole"))
+}
+
 // TestLyingContentLengthDoesNotHoldClose: a client that announces 4 MiB, sends 1 MiB
-// + 1 byte and then waits gets its 413, and Server.Close does not wait on it.
+// + 1 byte and then waits gets its 413, finds its request counted (the fake, still
+// reading the rest of the body, recorded it before it answered), and Server.Close
+// does not wait on it.
 func TestLyingContentLengthDoesNotHoldClose(t *testing.T) {
 	srv := ststest.NewServer()
 	conn, err := net.Dial("tcp", srv.Endpoint())
@@ -115,6 +150,7 @@ func TestLyingContentLengthDoesNotHoldClose(t *testing.T) {
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	require.Equal(t, 1, srv.RequestCount(""), "counted once its 413 is out")
 	done := make(chan struct{})
 	go func() { srv.Close(); close(done) }()
 	select {

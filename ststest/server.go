@@ -65,6 +65,11 @@ type Server struct {
 	seq           int                      // for unique IDs
 	quota         int                      // requests per second per account and action; 0: none
 	windows       map[quotaKey]*window     // the quota's recent requests
+
+	// The responses whose refused bodies refuseWhole is reading to their end, and
+	// whether Close was called, after which it reads none.
+	draining map[*http.ResponseController]struct{}
+	closed   bool
 }
 
 // Option configures NewServer.
@@ -98,6 +103,7 @@ func NewServer(opts ...Option) *Server {
 		pruneAt:       4096,
 		counts:        map[string]int{},
 		windows:       map[quotaKey]*window{},
+		draining:      map[*http.ResponseController]struct{}{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -121,7 +127,15 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Endpoint() string { return strings.TrimPrefix(s.URL, "http://") }
 
 // Close shuts the server down, waiting for requests in flight.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	for rc := range s.draining {
+		rc.SetReadDeadline(time.Now()) // ends the reading of a refused body
+	}
+	s.mu.Unlock()
+	s.srv.Close()
+}
 
 // User returns the fixture RAM user.
 func (s *Server) User() User { return s.user }
