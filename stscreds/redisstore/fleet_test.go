@@ -433,32 +433,42 @@ func TestBrokenEntryIsFetchedAnew(t *testing.T) {
 
 // TestLockHolderCancelledMidFetch closes the replica that holds a session's lock
 // while its STS call hangs: it releases the lock, and another replica that was
-// waiting fetches at once, long before the lock would have expired.
+// waiting fetches at once, long before the lock would have expired. A holder that
+// hangs (as a dead process would) is waited out by its lock's TTL, not by
+// MaxLockWait.
+//
+// The times checked are bounds far from what a loaded machine can stretch: the
+// cancelled holder's lock lives a minute, the waiter would wait ten, and the dead
+// holder's lock of 500 ms must be waited out in under the ten minutes. An earlier
+// version wanted the dead holder's lock waited out in under 1.5 s, and the waiter
+// not to call STS within 100 ms of a lock that expires after 500 ms: a stall of
+// half a second fails either.
 func TestLockHolderCancelledMidFetch(t *testing.T) {
 	server := redistest.Start(t)
 	store := newStore(t, server, keyA)
 	srv := ststest.NewServer()
 	defer srv.Close()
+	const maxLockWait = 10 * time.Minute
 	lockTTL := func(ttl time.Duration) func(*stscreds.SessionCacheOptions) {
-		return func(o *stscreds.SessionCacheOptions) { o.LockTTL, o.MaxLockWait = ttl, time.Minute }
+		return func(o *stscreds.SessionCacheOptions) { o.LockTTL, o.MaxLockWait = ttl, maxLockWait }
 	}
 
 	for _, tc := range []struct {
 		name    string
 		ttl     time.Duration
 		release bool // the holder is closed (else it hangs, as a dead process would)
-	}{{"cancelled", 20 * time.Second, true}, {"dead", 500 * time.Millisecond, false}} {
+	}{{"cancelled", time.Minute, true}, {"dead", 500 * time.Millisecond, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			replicas := fleet(t, srv, 2, nil, nil, withStore(store), lockTTL(tc.ttl))
 			holder, waiter := replicas[0], replicas[1]
 			s := session(srv, len(tc.name))
-			srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: time.Minute, Action: "AssumeRole"})
+			srv.Inject(ststest.Fault{Kind: ststest.Latency, Latency: time.Hour, Action: "AssumeRole"})
 			calls := srv.RequestCount("AssumeRole")
 			go holder.cache.Retrieve(context.Background(), s)
 			require.Eventually(t, func() bool {
 				keys, _ := server.Client().Keys(context.Background(), "stsgo:*:lock").Result()
-				return len(keys) == 1
-			}, 5*time.Second, time.Millisecond, "the holder takes the lock")
+				return len(keys) == 1 && srv.RequestCount("AssumeRole") == calls+1
+			}, 20*time.Second, time.Millisecond, "the holder takes the lock and calls STS")
 
 			got := make(chan error, 1)
 			start := time.Now()
@@ -466,16 +476,20 @@ func TestLockHolderCancelledMidFetch(t *testing.T) {
 				_, err := waiter.cache.Retrieve(context.Background(), s)
 				got <- err
 			}()
-			time.Sleep(100 * time.Millisecond)
-			require.Equal(t, calls+1, srv.RequestCount("AssumeRole"), "the waiter waits instead of calling STS")
 			if tc.release {
+				// The lock lives a minute: a waiter that did not wait would call STS
+				// within this time.
+				time.Sleep(100 * time.Millisecond)
+				require.Equal(t, calls+1, srv.RequestCount("AssumeRole"), "the waiter waits instead of calling STS")
 				holder.cache.Close()
 			}
 			require.NoError(t, <-got)
 			waited := time.Since(start)
-			require.Less(t, waited, tc.ttl+time.Second, "within the lock's TTL")
-			if !tc.release {
+			if tc.release {
+				require.Less(t, waited, tc.ttl, "the released lock, not its expiry")
+			} else {
 				require.Greater(t, waited, tc.ttl/2, "a dead holder's lock is waited out")
+				require.Less(t, waited, maxLockWait, "by its TTL, not by MaxLockWait")
 			}
 			require.Equal(t, calls+2, srv.RequestCount("AssumeRole"))
 			holder.cache.Close() // ends the hanging fetch
