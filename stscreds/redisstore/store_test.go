@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +208,29 @@ func TestFullRedisIsAMiss(t *testing.T) {
 	_, found, err := store.Load(ctx, hash)
 	require.NoError(t, err)
 	require.False(t, found)
+}
+
+// TestRedistestFreeze holds redistest's Freeze, which fleetStalled relies on: a frozen
+// server answers nothing, however long a command waits for it (redistest's clients
+// have no read timeout of their own); thawed, it answers again, with its data; Stop
+// ends a frozen server.
+func TestRedistestFreeze(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	ctx := context.Background()
+	require.NoError(t, rdb.Set(ctx, "k", "v", 0).Err())
+	srv.Freeze()
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err := rdb.Get(short, "k").Err()
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded, "frozen: no answer before the command's deadline")
+	srv.Thaw()
+	got, err := rdb.Get(ctx, "k").Result()
+	require.NoError(t, err)
+	require.Equal(t, "v", got)
+	srv.Freeze()
+	srv.Stop()
+	require.False(t, srv.Running())
+	_, err = net.Dial("tcp", srv.Addr)
+	require.Error(t, err, "stopped")
 }

@@ -5,7 +5,10 @@
 // redis-tools redis-sentinel); without them a test is skipped, or fails when the CI
 // environment variable is set.
 //
-// Every client it returns is built with ContextTimeoutEnabled, as redisstore needs.
+// Every client it returns is built with ContextTimeoutEnabled, as redisstore needs,
+// and without go-redis's own read and write timeouts (5 s by default): a command
+// waits as long as its context lets it, so that what bounds a command to a stalled
+// server (see Freeze) is the timeout of the code under test, never go-redis's.
 //
 // It lives in the redisstore module, beside the code it tests, so that only programs
 // that use Redis download go-redis; it is not internal so that tests in the adapters
@@ -148,6 +151,32 @@ func (s *Server) await(what string, check func(context.Context) error) {
 	}
 }
 
+// Freeze stops the server's process (SIGSTOP) until Thaw: its connections stay open
+// and nothing sent to it is answered, as on a host that stalls. Unlike CLIENT PAUSE,
+// whose length is fixed when it starts, a freeze lasts until the test ends it, however
+// slowly a loaded machine runs the test meanwhile. Stop thaws a frozen server.
+func (s *Server) Freeze() {
+	s.t.Helper()
+	s.signal(syscall.SIGSTOP)
+}
+
+// Thaw lets a frozen server run again (SIGCONT).
+func (s *Server) Thaw() {
+	s.t.Helper()
+	s.signal(syscall.SIGCONT)
+}
+
+// signal sends sig to the running server's process.
+func (s *Server) signal(sig syscall.Signal) {
+	s.t.Helper()
+	if s.cmd == nil {
+		s.t.Fatalf("redistest: %s to a server that is not running", sig)
+	}
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		s.t.Fatalf("redistest: %s: %v", sig, err)
+	}
+}
+
 // Stop stops the server (at once, as a crash would for its clients) and waits for
 // the process to end. Stopping a stopped server does nothing.
 func (s *Server) Stop() {
@@ -155,6 +184,7 @@ func (s *Server) Stop() {
 		return
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = s.cmd.Process.Signal(syscall.SIGCONT) // a frozen server takes its SIGTERM now
 	done := make(chan struct{})
 	go func() { s.cmd.Wait(); close(done) }()
 	select {
@@ -168,7 +198,7 @@ func (s *Server) Stop() {
 
 // Client returns a client of the server, closed at the end of the test.
 func (s *Server) Client() *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: s.Addr, ContextTimeoutEnabled: true})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, ContextTimeoutEnabled: true, ReadTimeout: -1, WriteTimeout: -1})
 	s.t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -218,7 +248,7 @@ func (c *Cluster) Client() *redis.ClusterClient {
 	for _, n := range c.Nodes {
 		addrs = append(addrs, n.Addr)
 	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true, ReadTimeout: -1, WriteTimeout: -1})
 	c.t.Cleanup(func() { rdb.Close() })
 	return rdb
 }
@@ -285,7 +315,7 @@ func (s *Sentinel) awaitReplica(addr string) {
 // closed at the end of the test.
 func (s *Sentinel) Client() *redis.Client {
 	rdb := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: s.MasterName, SentinelAddrs: []string{s.Sentinel.Addr},
-		ContextTimeoutEnabled: true})
+		ContextTimeoutEnabled: true, ReadTimeout: -1, WriteTimeout: -1})
 	s.t.Cleanup(func() { rdb.Close() })
 	return rdb
 }
