@@ -162,7 +162,7 @@ func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
 	store, err := redisstore.New(rdb, []redisstore.Key{keyA})
 	require.NoError(t, err)
 	limiter, err := redisstore.NewLimiter(rdb, "1234567890123456:central:AssumeRole", 5000, func(o *redisstore.LimiterOptions) {
-		o.FleetSize, o.Timeout, o.Cooldown = 8, time.Second, 100*time.Millisecond
+		o.FleetSize, o.Timeout, o.Cooldown = 8, 20*time.Second, 100*time.Millisecond
 	})
 	require.NoError(t, err)
 	srv := ststest.NewServer()
@@ -171,8 +171,10 @@ func fleetShares(t *testing.T, rdb redis.UniversalClient, failover func()) {
 	// Bounds for a loaded machine (-race, several suites at once), where a fetch or a
 	// Redis call may take seconds: a replica that stops waiting for another's fetch,
 	// or for Redis, calls STS itself (TestLockHolderCancelledMidFetch and the
-	// stalled subtest check that it does).
-	patient := func(o *stscreds.SessionCacheOptions) { o.MaxLockWait, o.StoreTimeout = 10*time.Second, 2*time.Second }
+	// stalled subtest check that it does), and a limiter that stops waiting for Redis
+	// paces locally. Here they are bounds, not what is tested; 20 s and more, since a
+	// stall of a second or two is common on such a machine.
+	patient := func(o *stscreds.SessionCacheOptions) { o.MaxLockWait, o.StoreTimeout = 30*time.Second, 20*time.Second }
 	replicas := fleet(t, srv, 8, &logs, []sts.Option{sts.WithRateLimiter(limiter)}, withStore(store), patient)
 
 	errs, issued := run(srv, replicas, users(0, 250), 20)
