@@ -77,7 +77,7 @@ func TestRefreshAheadFailureAndRecovery(t *testing.T) {
 	require.Eventually(t, func() bool {
 		c, _ := p.Retrieve(ctx)
 		return c.AccessKeyId != first.AccessKeyId
-	}, 5*time.Second, time.Millisecond)
+	}, 20*time.Second, time.Millisecond)
 	require.Equal(t, 2, srv.RequestCount("AssumeRole"))
 	second, _ := p.Retrieve(ctx)
 
@@ -90,7 +90,7 @@ func TestRefreshAheadFailureAndRecovery(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, second, c)
 	}
-	require.Eventually(t, func() bool { return srv.RequestCount("AssumeRole") == 3 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return srv.RequestCount("AssumeRole") == 3 }, 20*time.Second, time.Millisecond)
 	time.Sleep(20 * time.Millisecond)
 	require.Equal(t, 3, srv.RequestCount("AssumeRole"), "one failed refresh, then back-off")
 
@@ -130,7 +130,7 @@ func TestCallerCancelDoesNotAbortSharedRefresh(t *testing.T) {
 		_, err := c.Retrieve(ctx)
 		firstDone <- err
 	}()
-	require.Eventually(t, func() bool { return calls.Load() == 1 }, time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return calls.Load() == 1 }, 20*time.Second, time.Millisecond)
 	secondDone := make(chan error)
 	go func() {
 		_, err := c.Retrieve(context.Background())
@@ -194,7 +194,12 @@ func TestCredentialsString(t *testing.T) {
 
 // TestRealClockRefresh checks the cache on the real clock: a window shorter than a
 // second is stretched to one, so a refresh starts a second before expiry, and no
-// Retrieve ever returns expired credentials.
+// Retrieve ever returns credentials expired when it was called.
+//
+// "When it was called": the time is read before the call. Read after it returned,
+// it fails the cache whenever the machine stalls the test between the return and the
+// reading for longer than the credentials had left, which may be a few
+// milliseconds on a machine that was slow to run the refresh too.
 func TestRealClockRefresh(t *testing.T) {
 	var calls atomic.Int32
 	c := stscreds.NewCache(stscreds.ProviderFunc(func(context.Context) (stscreds.Credentials, error) {
@@ -205,11 +210,12 @@ func TestRealClockRefresh(t *testing.T) {
 	first, err := c.Retrieve(ctx)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
+		asked := time.Now()
 		got, err := c.Retrieve(ctx)
 		require.NoError(t, err)
-		require.True(t, time.Now().Before(got.Expires), "never expired")
+		require.True(t, asked.Before(got.Expires), "never expired")
 		return got.AccessKeyId != first.AccessKeyId
-	}, 3*time.Second, 5*time.Millisecond)
+	}, 20*time.Second, 5*time.Millisecond, "a bound for a loaded machine; the refresh is due in 0.2 s")
 }
 
 // TestNoExpiredCredentialsAfterSuspend moves the wall clock two hours on at once, as a
@@ -261,5 +267,5 @@ func TestClockSetBackDoesNotStallRefresh(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, err := c.Retrieve(context.Background())
 		return err == nil
-	}, 2*time.Second, 10*time.Millisecond)
+	}, 20*time.Second, 10*time.Millisecond, "the 50 ms back-off ends (20 s: a bound for a loaded machine, far under the hour)")
 }
