@@ -108,7 +108,7 @@ func TestCloseIdleConnections(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, closed.Load(), "the connection is kept alive")
 	c.CloseIdleConnections()
-	require.Eventually(t, func() bool { return closed.Load() == 1 }, 2*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return closed.Load() == 1 }, 20*time.Second, time.Millisecond)
 	_, err = c.GetCallerIdentity()
 	require.NoError(t, err, "the client stays usable")
 }

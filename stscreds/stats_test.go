@@ -36,7 +36,7 @@ func TestCacheStats(t *testing.T) {
 
 	clock.Add(50 * time.Minute) // inside the 12-minute window: a hit, and a refresh behind it
 	readMany(t, c, 1)
-	require.Eventually(t, func() bool { return c.Stats().Refreshes == 2 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return c.Stats().Refreshes == 2 }, 20*time.Second, time.Millisecond)
 	require.Equal(t, stscreds.CacheStats{Hits: 3, Misses: 1, Refreshes: 2}, c.Stats())
 
 	fail.Store(true)
