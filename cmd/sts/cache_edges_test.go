@@ -53,12 +53,12 @@ func TestCacheIgnoresAFIFO(t *testing.T) {
 	select {
 	case status := <-done:
 		require.Equal(t, 0, status)
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		// Release the blocked open so the goroutine ends.
 		if f, err := os.OpenFile(entry, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
 			f.Close()
 		}
 		<-done
-		t.Fatal("assume-role blocked opening a FIFO in the cache (-timeout 2s, waited 10s)")
+		t.Fatal("assume-role blocked opening a FIFO in the cache (-timeout 2s, waited 30s)")
 	}
 }

@@ -276,7 +276,7 @@ func TestServedCredentialsAreNeverStale(t *testing.T) {
 			require.Eventually(t, func() bool {
 				got, _, err := python.read(srv.URL)
 				return err == nil && got["AccessKeyId"] != id
-			}, 10*time.Second, 5*time.Millisecond)
+			}, 20*time.Second, 5*time.Millisecond)
 		}
 		clock.Add(time.Minute)
 	}
@@ -320,7 +320,7 @@ func TestCredentialServerFetchesFirst(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"credential-server", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn}, &stdout, &stderr)
 	}()
-	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), EnvCredentialsURI) }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), EnvCredentialsURI) }, 20*time.Second, 5*time.Millisecond)
 	require.Equal(t, before+1, srv.RequestCount("AssumeRole"), "fetched before the URL was printed")
 	cancel()
 	require.Equal(t, 0, <-done)

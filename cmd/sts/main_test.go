@@ -168,7 +168,7 @@ func TestServe(t *testing.T) {
 	var out syncbuf.Buffer
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, &out, &out) }()
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "# sts assume-role") }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "# sts assume-role") }, 20*time.Second, 10*time.Millisecond)
 
 	env := map[string]string{}
 	for _, line := range strings.Split(out.String(), "\n") {
