@@ -295,17 +295,27 @@ func TestContextCancellation(t *testing.T) {
 
 // TestDeadlineDuringBackoff checks that a context ending while the client waits to
 // retry ends the call at once, with both the context error and the last failure.
+//
+// The deadline passes once the client waits (the service asked for a minute), on cue:
+// a deadline of 100 ms, as the test had, passes during the first attempt whenever the
+// machine stalls the client that long, and the call then ends otherwise. "At once"
+// is that the call returns before the minute is over, with the deadline's error.
 func TestDeadlineDuringBackoff(t *testing.T) {
 	rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
-		w.Header().Set("x-acs-retry-after", "10000")
+		w.Header().Set("x-acs-retry-after", "60000")
 		w.WriteHeader(400)
 		w.Write(recorded(t, "throttling.json"))
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := newTestClient(t, rs.config()).GetCallerIdentityWithContext(ctx, nil)
-	require.Less(t, time.Since(start), 5*time.Second)
+	ctx := newCueDeadline()
+	client := newTestClient(t, rs.config())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := client.GetCallerIdentityWithContext(ctx, nil)
+		errc <- err
+	}()
+	awaitFrame(t, "TestDeadlineDuringBackoff", "github.com/stsgo/sts.sleep")
+	ctx.pass()
+	err := <-errc
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var se *sts.ServiceError
 	require.True(t, errors.As(err, &se))

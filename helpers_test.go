@@ -1,12 +1,15 @@
 package sts_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +18,7 @@ import (
 
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/stretchr/testify/require"
 
 	"github.com/stsgo/sts"
 )
@@ -162,4 +166,52 @@ func newHTTPServer(t testing.TB, h http.HandlerFunc) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// cueDeadline is a context whose deadline passes on the test's cue (pass), at a point
+// of a call the test picks, rather than at a time. A deadline of a few milliseconds,
+// meant to pass while the client waits at some point, passes before the client gets
+// there whenever a loaded machine stalls it that long. From pass on, Done is closed
+// and Err is context.DeadlineExceeded, as for a context.WithTimeout whose time has
+// come; Deadline reports none, and the client reads only Done and Err.
+type cueDeadline struct {
+	context.Context // Background: no deadline, no values
+	done            chan struct{}
+	once            sync.Once
+}
+
+func newCueDeadline() *cueDeadline {
+	return &cueDeadline{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (c *cueDeadline) Done() <-chan struct{} { return c.done }
+
+func (c *cueDeadline) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// pass makes the deadline pass.
+func (c *cueDeadline) pass() { c.once.Do(func() { close(c.done) }) }
+
+// awaitFrame waits, 20 s at most, until a goroutine started by the test function
+// test (its stack holds "sts_test.<test>.") runs or waits in the function fn
+// ("github.com/stsgo/sts.sleep"): for a test that must act while the client waits
+// at a point of its own that no event outside it marks.
+func awaitFrame(t *testing.T, test, fn string) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	require.Eventually(t, func() bool {
+		n := runtime.Stack(buf, true)
+		for g := range bytes.SplitSeq(buf[:n], []byte("\n\n")) {
+			if bytes.Contains(g, []byte("\n"+fn+"(")) && bytes.Contains(g, []byte("sts_test."+test+".")) {
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, time.Millisecond, "no goroutine of %s in %s", test, fn)
 }
