@@ -234,3 +234,27 @@ func TestRedistestFreeze(t *testing.T) {
 	_, err = net.Dial("tcp", srv.Addr)
 	require.Error(t, err, "stopped")
 }
+
+// TestRedistestRestartWaitsForItsPort: a server started again after Stop, whose port
+// another socket holds for a while (as an outgoing connection's local port can),
+// starts once the port is free rather than failing. The port is held by a listener
+// here, closed once Start has dialled it 20 times (its pings, 20 ms apart and more),
+// long after redis-server has tried to bind it.
+func TestRedistestRestartWaitsForItsPort(t *testing.T) {
+	srv := redistest.Start(t)
+	srv.Stop()
+	held, err := net.Listen("tcp", srv.Addr)
+	require.NoError(t, err)
+	go func() {
+		defer held.Close()
+		for range 20 {
+			conn, err := held.Accept()
+			if err != nil {
+				return
+			}
+			conn.Close()
+		}
+	}()
+	srv.Start()
+	require.NoError(t, srv.Client().Ping(context.Background()).Err())
+}

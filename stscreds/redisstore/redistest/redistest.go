@@ -16,7 +16,9 @@
 package redistest
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -42,6 +44,8 @@ type Server struct {
 	args []string // after the common ones
 	conf string   // a config file to write before each start (Sentinel rewrites it)
 	cmd  *exec.Cmd
+	// exited is closed when cmd's process has ended (and been waited for).
+	exited chan struct{}
 }
 
 // Start starts a server and stops it at the end of t.
@@ -101,6 +105,11 @@ func start(t testing.TB, bin string, port int, args ...string) *Server {
 }
 
 // Start starts the server again after Stop, on the same address, empty.
+//
+// The port may be held for a moment by another socket: it is one the kernel also
+// hands out as the local port of outgoing connections, and the clients of a stopped
+// server keep dialling it. Then redis-server cannot bind it and exits, and Start
+// starts it again until the port is free, for 20 s at most.
 func (s *Server) Start() {
 	s.t.Helper()
 	if s.cmd != nil {
@@ -121,33 +130,68 @@ func (s *Server) Start() {
 	if s.conf == "" {
 		args = append(args, "--save", "", "--appendonly", "no")
 	}
-	cmd := exec.Command(s.bin, append(args, s.args...)...)
-	cmd.Dir = s.dir
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("redistest: starting %s: %v", s.bin, err)
-	}
-	s.cmd = cmd
 	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
 	defer c.Close()
-	s.await("answer", func(ctx context.Context) error { return c.Ping(ctx).Err() })
+	logName := filepath.Join(s.dir, "redis.log")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		os.Remove(logName) // this attempt's lines only
+		cmd := exec.Command(s.bin, append(args, s.args...)...)
+		cmd.Dir = s.dir
+		if err := cmd.Start(); err != nil {
+			s.t.Fatalf("redistest: starting %s: %v", s.bin, err)
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		s.cmd, s.exited = cmd, exited
+		err := s.poll(deadline, func(ctx context.Context) error { return c.Ping(ctx).Err() })
+		if err == nil {
+			return
+		}
+		log, _ := os.ReadFile(logName)
+		if errors.Is(err, errExited) {
+			s.cmd = nil
+			if bytes.Contains(log, []byte("Address already in use")) && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+		}
+		s.t.Fatalf("redistest: %s on %s did not answer: %v\n%s", filepath.Base(s.bin), s.Addr, err, log)
+	}
 }
 
-// await polls check until it succeeds, for 10 seconds at most.
-func (s *Server) await(what string, check func(context.Context) error) {
-	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+// errExited is poll's error when the server's process has ended.
+var errExited = errors.New("the process exited")
+
+// poll runs check until it succeeds, the server's process exits, or deadline passes;
+// it returns check's last error, or errExited.
+func (s *Server) poll(deadline time.Time, check func(context.Context) error) error {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		err := check(ctx)
 		cancel()
 		if err == nil {
-			return
+			return nil
+		}
+		select {
+		case <-s.exited:
+			return errExited
+		default:
 		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
-			s.t.Fatalf("redistest: %s on %s did not %s: %v\n%s", filepath.Base(s.bin), s.Addr, what, err, log)
+			return err
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// await polls check until it succeeds, for 30 seconds at most (a bound for a loaded
+// machine, where a Cluster or a failover may take many seconds to settle).
+func (s *Server) await(what string, check func(context.Context) error) {
+	s.t.Helper()
+	if err := s.poll(time.Now().Add(30*time.Second), check); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+		s.t.Fatalf("redistest: %s on %s did not %s: %v\n%s", filepath.Base(s.bin), s.Addr, what, err, log)
 	}
 }
 
@@ -185,13 +229,11 @@ func (s *Server) Stop() {
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	_ = s.cmd.Process.Signal(syscall.SIGCONT) // a frozen server takes its SIGTERM now
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(10 * time.Second):
 		s.cmd.Process.Kill()
-		<-done
+		<-s.exited
 	}
 	s.cmd = nil
 }
