@@ -68,7 +68,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		"too large": func(w http.ResponseWriter, r *http.Request) {
 			w.Write(bytes.Repeat([]byte(canaryToken), sts.MaxResponseBytes/10))
 		},
-		"hang":    func(w http.ResponseWriter, r *http.Request) { time.Sleep(200 * time.Millisecond) },
+		"hang":    func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, // until the client gives up
 		"success": func(w http.ResponseWriter, r *http.Request) { w.Write(recorded(t, "assume_role.json")) },
 	}
 	for name, h := range handlers {
@@ -83,20 +83,28 @@ func TestNoSecretLeaks(t *testing.T) {
 					cfg.SignatureAlgorithm = dara.String(alg)
 				}
 				c := newTestClient(t, cfg, sts.WithLogger(logger))
-				ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-				defer cancel()
+				// Each call runs to its end: against the hanging server, to its 100 ms
+				// deadline; against the others, to their answer (20 s is a bound for a
+				// loaded machine). One 100 ms deadline for all four calls, as before,
+				// ran out before the later calls were sent whenever the machine stalled
+				// the test that long, and those calls' error paths went unchecked.
+				wait := 20 * time.Second
+				if name == "hang" {
+					wait = 100 * time.Millisecond
+				}
+				ctx := contextFor(t, wait)
 
 				var outputs []string
-				r1, err := c.AssumeRoleWithContext(ctx, new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("canary"), nil)
+				r1, err := c.AssumeRoleWithContext(ctx(), new(sts.AssumeRoleRequest).SetRoleArn(testRole).SetRoleSessionName("canary"), nil)
 				outputs = append(outputs, fmt.Sprint(err), fmt.Sprintf("%v %+v %#v", r1, r1, r1))
-				r2, err := c.AssumeRoleWithOIDCWithContext(ctx, new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(testRole).
+				r2, err := c.AssumeRoleWithOIDCWithContext(ctx(), new(sts.AssumeRoleWithOIDCRequest).SetRoleArn(testRole).
 					SetOIDCProviderArn("acs:ram::1:oidc-provider/p").SetOIDCToken(canaryOIDC), nil)
 				outputs = append(outputs, fmt.Sprint(err), fmt.Sprintf("%v", r2))
 				samlReq := new(sts.AssumeRoleWithSAMLRequest).SetRoleArn(testRole).
 					SetSAMLProviderArn("acs:ram::1:saml-provider/p").SetSAMLAssertion(canarySAML)
-				r3, err := c.AssumeRoleWithSAMLWithContext(ctx, samlReq, nil)
+				r3, err := c.AssumeRoleWithSAMLWithContext(ctx(), samlReq, nil)
 				outputs = append(outputs, fmt.Sprint(err), fmt.Sprintf("%v", r3), samlReq.String(), fmt.Sprintf("%#v", *samlReq))
-				_, err = c.GetCallerIdentityWithContext(ctx, nil)
+				_, err = c.GetCallerIdentityWithContext(ctx(), nil)
 				outputs = append(outputs, fmt.Sprint(err))
 				outputs = append(outputs, logs.String())
 				require.NotEmpty(t, logs.String(), "debug logging wrote lines")
@@ -183,5 +191,15 @@ func TestIssuedSecretsNeverLeak(t *testing.T) {
 			require.Contains(t, outs, "tea.SDKError", "the error is a service error")
 			requireNoPiece(t, outs)
 		})
+	}
+}
+
+// contextFor returns a function that gives each call a context of its own, ending
+// after d, cancelled at the end of t.
+func contextFor(t *testing.T, d time.Duration) func() context.Context {
+	return func() context.Context {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		t.Cleanup(cancel)
+		return ctx
 	}
 }
