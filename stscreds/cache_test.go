@@ -170,15 +170,26 @@ func TestInvalidateAndBadValues(t *testing.T) {
 	require.ErrorContains(t, err, "no AccessKeyId or AccessKeySecret")
 }
 
+// TestRetrieveHonoursContext: a caller whose context ends stops waiting for the shared
+// refresh, which goes on, bounded by RefreshTimeout.
+//
+// The refresh cannot end before the first caller has returned: the provider also
+// waits for the test's gate. Before, the refresh ended by its 50 ms RefreshTimeout
+// alone; a stall that long held the caller until both its deadline had passed and
+// the refresh had failed, and Retrieve then returned either error ("gave up" once in
+// 15 whole-suite runs under load).
 func TestRetrieveHonoursContext(t *testing.T) {
+	gate := make(chan struct{})
 	c := stscreds.NewCache(stscreds.ProviderFunc(func(ctx context.Context) (stscreds.Credentials, error) {
 		<-ctx.Done()
+		<-gate
 		return stscreds.Credentials{}, errors.New("gave up")
 	}), func(o *stscreds.CacheOptions) { o.RefreshTimeout = 50 * time.Millisecond })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	_, err := c.Retrieve(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+	close(gate)
 	_, err = c.Retrieve(context.Background())
 	require.ErrorContains(t, err, "gave up", "RefreshTimeout bounds the shared refresh")
 }
