@@ -74,10 +74,12 @@ func TestErrorsNameWhatEndedTheCall(t *testing.T) {
 		_, err := client.AssumeRoleWithOptions(assume, new(sts.RuntimeOptions).SetReadTimeout(50))
 		require.EqualError(t, err, "sts: AssumeRole "+addr+": read timeout 50ms exceeded after 3 attempts")
 		require.ErrorIs(t, err, context.DeadlineExceeded)
-		require.Equal(t, int32(3), count.Load())
 		var te *sts.TransportError
 		require.ErrorAs(t, err, &te)
 		require.Equal(t, 3, te.Attempts)
+		// The server may accept an attempt's connection late, or never: on a loaded
+		// machine a 50 ms attempt can end before it dials. It never sees more.
+		require.LessOrEqual(t, count.Load(), int32(3))
 	})
 
 	// The deadline passes on cue, once the server has accepted the second attempt's
