@@ -146,12 +146,13 @@ func (t *terminal) resumed() (background bool) {
 	if t.stopping {
 		return false // wait will say when the stop has ended
 	}
-	if t.holds() {
+	switch owner := t.owner(); owner {
+	case syscall.Getpgrp():
 		t.setForeground(t.child)
 		return false
+	default:
+		return owner != 0 && owner != t.child
 	}
-	pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP)
-	return err == nil && pgrp != t.child
 }
 
 // stopSignal is the signal that stopped the child, for sts to stop with: the shell
@@ -227,11 +228,17 @@ func groupPeers() []int {
 	return peers
 }
 
-// holds reports whether sts's group is the terminal's foreground group.
-func (t *terminal) holds() bool {
+// owner is the terminal's foreground process group, or 0 when it cannot be read.
+func (t *terminal) owner() int {
 	pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP)
-	return err == nil && pgrp == syscall.Getpgrp()
+	if err != nil {
+		return 0
+	}
+	return pgrp
 }
+
+// holds reports whether sts's group is the terminal's foreground group.
+func (t *terminal) holds() bool { return t.owner() == syscall.Getpgrp() }
 
 // setForeground makes pgrp the terminal's foreground group. sts may be in the
 // background when it does; the kernel allows that only with SIGTTOU ignored or
@@ -264,7 +271,7 @@ func (t *terminal) restore() {
 // shell's: a child that stops there (reading the terminal: SIGTTIN) or exits does not
 // take it from the shell through sts.
 func (t *terminal) reclaim() {
-	if pgrp, err := unix.IoctlGetInt(int(t.tty.Fd()), unix.TIOCGPGRP); err == nil && pgrp == t.child {
+	if t.owner() == t.child {
 		t.setForeground(syscall.Getpgrp())
 	}
 }
