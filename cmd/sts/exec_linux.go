@@ -176,10 +176,10 @@ func stopSignal(info *unix.Siginfo) syscall.Signal {
 
 // stop stops sts, every thread of it, with sig (SIGTSTP, SIGTTIN or SIGTTOU), as the
 // terminal stops a program, and returns once it is continued; or at once when no
-// shell could continue it. It stops the other processes of sts's process group
-// first, as the terminal would have, had the child stayed in that group: a shell
-// without job control that runs sts (sh -c, a script, make), a pipeline's other
-// commands. A job-control shell sees its job stop only when all of them have, and
+// shell could continue it. It stops the other processes of sts's process group too,
+// as the terminal would have, had the child stayed in that group: a shell without
+// job control that runs sts (sh -c, a script, make), a pipeline's other commands. A
+// job-control shell sees its job stop only when the processes it watches have, and
 // until then it leaves the terminal to the job, whose processes all wait.
 //
 // It never sends SIGSTOP: the kernel discards the other three in a process group that
@@ -199,33 +199,45 @@ func stopSignal(info *unix.Siginfo) syscall.Signal {
 // The others are signalled one by one: a signal to the whole group would reach sts
 // too, and another thread could take it and stop sts before the calling thread sent
 // its own, which it would then send once continued, stopping sts a second time.
-func stop(sig syscall.Signal) {
+//
+// sts's own stop is made pending before the others are stopped, held back by the
+// calling thread's signal mask, and taken when the mask is restored: a shell that
+// watches one of the others (sh -c runs sts) sees its job stop as soon as that one
+// has, and a SIGCONT it sends to the group before sts has stopped (fg, bg) then
+// discards sts's pending stop, as the kernel discards a pending stop for every
+// process of a group the terminal stopped. Sent after the others, the stop would
+// stop sts after the continue, for good.
+func stop(sig syscall.Signal) { stopAfter(sig, func() { signalPeers(sig) }) }
+
+// stopAfter stops the calling thread's process with sig once others has run, with
+// the stop pending meanwhile (see stop).
+func stopAfter(sig syscall.Signal, others func()) {
 	runtime.LockOSThread() // the thread named is the one that returns
 	defer runtime.UnlockOSThread()
-	for _, pid := range groupPeers() {
-		unix.Kill(pid, sig)
-	}
+	var held, old unix.Sigset_t
+	held.Val[0] = 1 << (sig - 1) // SIGTSTP, SIGTTIN, SIGTTOU: below 32
+	unix.PthreadSigmask(unix.SIG_BLOCK, &held, &old)
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
+	others()
+	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) // the stop is taken here, unless a SIGCONT discarded it
 }
 
-// groupPeers returns the other processes of sts's process group, from /proc.
-func groupPeers() []int {
+// signalPeers sends sig to the other processes of sts's process group, found in /proc.
+func signalPeers(sig syscall.Signal) {
 	procs, err := os.ReadDir("/proc")
 	if err != nil {
-		return nil
+		return
 	}
 	self, group := os.Getpid(), syscall.Getpgrp()
-	var peers []int
 	for _, p := range procs {
 		pid, err := strconv.Atoi(p.Name())
 		if err != nil || pid == self {
 			continue
 		}
 		if pgrp, err := unix.Getpgid(pid); err == nil && pgrp == group {
-			peers = append(peers, pid)
+			unix.Kill(pid, sig)
 		}
 	}
-	return peers
 }
 
 // owner is the terminal's foreground process group, or 0 when it cannot be read.

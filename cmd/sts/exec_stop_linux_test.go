@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"syscall"
@@ -141,5 +142,67 @@ func TestStopSignalIsTheChilds(t *testing.T) {
 			require.Equal(t, int32(cldStopped), info.Code)
 			require.Equal(t, tc.want, stopSignal(&info))
 		})
+	}
+}
+
+// TestStopYieldsToAContinueSentMeanwhile: a shell that runs sts (sh -c) sees its job
+// stop once that shell has stopped, which sts does before it stops itself; a SIGCONT
+// the job-control shell sends the group in that moment (fg, bg) must leave sts
+// running, as it leaves running any process of a group whose stop it overtakes. sts
+// stopped itself after the others, so after such a continue it stopped for good, the
+// shell waiting on it and the child stopped: a hung job.
+//
+// The helper, in a group of its own with a peer (sleep), stops the peer and waits,
+// inside stop, for a byte the test writes once it has seen the peer stopped and sent
+// the group SIGCONT; stop must then return without stopping the helper.
+func TestStopYieldsToAContinueSentMeanwhile(t *testing.T) {
+	if os.Getenv("STS_STOP_HELPER") == "overtaken" {
+		peer := exec.Command("sleep", "1000")
+		peer.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pgid: os.Getpid()}
+		if err := peer.Start(); err != nil {
+			fmt.Println(err)
+			os.Exit(2)
+		}
+		defer peer.Process.Kill()
+		fmt.Println(peer.Process.Pid)
+		stopAfter(syscall.SIGTSTP, func() {
+			signalPeers(syscall.SIGTSTP)
+			var b [1]byte
+			os.Stdin.Read(b[:]) // the test has continued the group
+		})
+		return
+	}
+	helper := exec.Command(os.Args[0], "-test.run=^TestStopYieldsToAContinueSentMeanwhile$")
+	helper.Env = append(os.Environ(), "STS_STOP_HELPER=overtaken")
+	helper.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a group a shell could continue
+	in, err := helper.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := helper.StdoutPipe()
+	require.NoError(t, err)
+	errs := &syncbuf.Buffer{}
+	helper.Stderr = errs
+	require.NoError(t, helper.Start())
+	group := helper.Process.Pid
+	exited := make(chan error, 1)
+	defer func() {
+		syscall.Kill(-group, syscall.SIGKILL)
+		<-exited
+	}()
+	var peer int
+	_, err = fmt.Fscanln(stdout, &peer)
+	require.NoError(t, err, "the helper named no peer: %s", errs)
+	go func() { io.Copy(io.Discard, stdout); exited <- helper.Wait() }()
+
+	require.Eventually(t, func() bool { return processStateOrGone(peer) == "T" }, 20*time.Second, time.Millisecond,
+		"the peer never stopped")
+	require.NoError(t, syscall.Kill(-group, syscall.SIGCONT)) // the shell's fg
+	_, err = in.Write([]byte{1})
+	require.NoError(t, err)
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "%s", errs)
+		exited <- nil
+	case <-time.After(20 * time.Second):
+		t.Fatalf("stop stopped the helper after its group was continued (state %s)", processStateOrGone(group))
 	}
 }
