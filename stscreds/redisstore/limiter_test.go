@@ -2,7 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -201,56 +200,67 @@ func TestLimiterSurvivesBadState(t *testing.T) {
 // TestLimiterTurns reads the limiter's state in Redis (the next free turn, in
 // microseconds of Redis's clock) after each kind of Wait: a turn past the caller's
 // deadline, or past MaxWait, is refused at once and reserves nothing; a caller whose
-// context ends while it sleeps leaves its turn unused; the counters say so.
+// context ends while it sleeps leaves its turn unused; the counters say so. Each case
+// sets the next turn itself, seconds ahead of a deadline or MaxWait, so that no step
+// depends on how fast the machine runs the one before.
 func TestLimiterTurns(t *testing.T) {
 	server := redistest.Start(t)
 	rdb := server.Client()
 	ctx := context.Background()
-	// One per second: the state lives a second past its last turn, time enough to
-	// read it on a loaded machine.
-	const interval = 1_000_000 // µs
+	const interval = 1_000_000 // µs: one call per second
 	l, err := redisstore.NewLimiter(rdb, "turns", 1)
 	require.NoError(t, err)
-	require.NoError(t, l.Wait(ctx))
 	key := limiterKey("turns")
 	state := func() int64 {
 		v, err := rdb.Get(ctx, key).Int64()
 		require.NoError(t, err)
 		return v
 	}
-	first := state()
-	require.InDelta(t, serverMicros(t, rdb)+interval, first, interval, "the next turn is one interval on")
+	queue := func(ahead time.Duration) int64 { // the next free turn, ahead of Redis's now
+		turn := serverMicros(t, rdb) + ahead.Microseconds()
+		require.NoError(t, rdb.Set(ctx, key, turn, time.Minute).Err())
+		return turn
+	}
 
-	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	before := serverMicros(t, rdb)
+	require.NoError(t, l.Wait(ctx))
+	first := state()
+	require.GreaterOrEqual(t, first, before+interval, "the first caller goes at once; the next turn is one interval on")
+	require.LessOrEqual(t, first, serverMicros(t, rdb)+interval)
+
+	far := queue(8 * time.Second)
+	short, cancel := context.WithTimeout(ctx, 4*time.Second)
 	defer cancel()
 	err = l.Wait(short)
 	require.ErrorIs(t, err, redisstore.ErrWouldExceedDeadline)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	require.Equal(t, first, state(), "a refused caller reserves nothing")
+	require.Equal(t, far, state(), "a refused caller reserves nothing")
 
+	soon := queue(5 * time.Second)
 	gone, cancel := context.WithCancel(ctx)
-	time.AfterFunc(200*time.Millisecond, cancel)
-	require.ErrorIs(t, l.Wait(gone), context.Canceled)
-	require.Equal(t, first+interval, state(), "a cancelled caller's turn stays taken")
-
-	require.NoError(t, l.Wait(ctx))
-	require.Equal(t, first+2*interval, state())
+	abandoned := make(chan error, 1)
+	go func() { abandoned <- l.Wait(gone) }()
+	require.Eventually(t, func() bool { return state() == soon+interval }, 20*time.Second, time.Millisecond,
+		"the caller never reserved its turn")
+	cancel() // while it sleeps until soon
+	require.ErrorIs(t, <-abandoned, context.Canceled)
+	require.Equal(t, soon+interval, state(), "a cancelled caller's turn stays taken")
 
 	st := l.Stats()
-	require.EqualValues(t, 2, st.Waits)
+	require.EqualValues(t, 1, st.Waits)
 	require.EqualValues(t, 2, st.Refused)
 	require.EqualValues(t, 1, st.Abandoned)
 	require.Greater(t, st.WaitTime, time.Duration(0))
 	require.False(t, st.Local)
 
-	// A queue half a second long: a caller with MaxWait 300ms is refused, without
-	// a deadline of its own; one with the default MaxWait waits its turn.
-	require.NoError(t, rdb.Set(ctx, key, fmt.Sprint(serverMicros(t, rdb)+500_000), 0).Err())
-	impatient, err := redisstore.NewLimiter(rdb, "turns", 1, func(o *redisstore.LimiterOptions) { o.MaxWait = 300 * time.Millisecond })
+	// A queue seconds longer than MaxWait: a caller with MaxWait 1s is refused
+	// without a deadline of its own; one with the default MaxWait waits its turn.
+	turn := queue(3 * time.Second)
+	impatient, err := redisstore.NewLimiter(rdb, "turns", 1, func(o *redisstore.LimiterOptions) { o.MaxWait = time.Second })
 	require.NoError(t, err)
 	require.ErrorIs(t, impatient.Wait(ctx), redisstore.ErrWouldExceedDeadline)
-	start := time.Now()
+	require.Equal(t, turn, state(), "a refused caller reserves nothing")
 	require.NoError(t, l.Wait(ctx))
-	require.Greater(t, time.Since(start), 300*time.Millisecond)
+	require.GreaterOrEqual(t, serverMicros(t, rdb), turn, "the caller went before its turn")
 	require.Zero(t, l.Stats().BadStates, "a queue within MaxWait is no fault")
 }
