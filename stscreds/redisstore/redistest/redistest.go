@@ -108,8 +108,9 @@ func start(t testing.TB, bin string, port int, args ...string) *Server {
 //
 // The port may be held for a moment by another socket: it is one the kernel also
 // hands out as the local port of outgoing connections, and the clients of a stopped
-// server keep dialling it. Then redis-server cannot bind it and exits, and Start
-// starts it again until the port is free, for 20 s at most.
+// server keep dialling it; or by another test's server. Then redis-server cannot bind
+// it and exits, and Start starts it again until the port is free, for 20 s at most.
+// Start returns only once its own process answers.
 func (s *Server) Start() {
 	s.t.Helper()
 	if s.cmd != nil {
@@ -144,7 +145,7 @@ func (s *Server) Start() {
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); close(exited) }()
 		s.cmd, s.exited = cmd, exited
-		err := s.poll(deadline, func(ctx context.Context) error { return c.Ping(ctx).Err() })
+		err := s.poll(deadline, func(ctx context.Context) error { return ours(ctx, c, cmd.Process.Pid) })
 		if err == nil {
 			return
 		}
@@ -158,6 +159,18 @@ func (s *Server) Start() {
 		}
 		s.t.Fatalf("redistest: %s on %s did not answer: %v\n%s", filepath.Base(s.bin), s.Addr, err, log)
 	}
+}
+
+// ours checks that the server answering c is the process pid: another test's server
+// may hold the port (tests in other packages run at once, and a port freePort found
+// free can be taken before this server binds it), and a test that reached it would
+// share its keys.
+func ours(ctx context.Context, c *redis.Client, pid int) error {
+	info, err := c.Info(ctx, "server").Result()
+	if err == nil && !containsLine(info, "process_id:"+strconv.Itoa(pid)) {
+		err = fmt.Errorf("another server answers on %s", c.Options().Addr)
+	}
+	return err
 }
 
 // errExited is poll's error when the server's process has ended.
