@@ -2,7 +2,6 @@ package sts_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -109,19 +108,5 @@ func TestErrorsNameWhatEndedTheCall(t *testing.T) {
 		require.EqualError(t, err, "sts: AssumeRole "+addr+": context canceled after 1 attempt")
 		require.ErrorIs(t, err, context.Canceled)
 		require.NotErrorIs(t, err, context.DeadlineExceeded)
-	})
-
-	t.Run("a refused connection counts its attempts", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := ln.Addr().String()
-		ln.Close()
-		client := newTestClient(t, silentConfig(addr))
-		_, err = client.AssumeRole(assume)
-		var te *sts.TransportError
-		require.ErrorAs(t, err, &te)
-		require.Equal(t, 3, te.Attempts)
-		require.ErrorContains(t, err, "connection refused after 3 attempts")
-		require.False(t, errors.Is(err, context.DeadlineExceeded))
 	})
 }
