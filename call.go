@@ -38,7 +38,10 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 		} else if again {
 			continue // not an attempt of the retry policy's: the request has changed
 		}
-		if attempt >= s.attempts || !IsRetryable(err) || ctx.Err() != nil {
+		// An attempt that the caller's context ended says so already; one that
+		// ended otherwise while the context did too is reported as the wait for
+		// its retry would be.
+		if attempt >= s.attempts || !IsRetryable(err) || callerEndedIt(ctx, err) {
 			return nil, withAttempts(err, sent)
 		}
 		var retryAfter time.Duration
@@ -50,6 +53,12 @@ func call[B any](ctx context.Context, c *Client, op operation, params []signer.P
 		}
 		attempt++
 	}
+}
+
+// callerEndedIt reports whether ctx has ended and err is its error.
+func callerEndedIt(ctx context.Context, err error) bool {
+	cerr := ctx.Err()
+	return cerr != nil && errors.Is(err, cerr)
 }
 
 // withAttempts records in a call's final TransportError how many requests it sent.

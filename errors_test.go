@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -294,35 +295,62 @@ func TestContextCancellation(t *testing.T) {
 }
 
 // TestDeadlineDuringBackoff checks that a context ending while the client waits to
-// retry ends the call at once, with both the context error and the last failure.
+// retry ends the call at once, with both the context error and the last failure; and
+// so does one that ends after a retryable answer, before the wait begins: errors.Is
+// finds the deadline whichever moment it passed.
 //
-// The deadline passes once the client waits (the service asked for a minute), on cue:
-// a deadline of 100 ms, as the test had, passes during the first attempt whenever the
-// machine stalls the client that long, and the call then ends otherwise. "At once"
-// is that the call returns before the minute is over, with the deadline's error.
+// The deadline passes on cue: once the client waits (the service asked for a
+// minute), or once the attempt's answer is read (the attempt's debug line is
+// logged). A deadline of 100 ms, as the test had, passes during the first attempt
+// whenever the machine stalls the client that long, and the call then ends
+// otherwise. "At once" is that the call returns before the minute is over.
 func TestDeadlineDuringBackoff(t *testing.T) {
-	rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
-		w.Header().Set("x-acs-retry-after", "60000")
-		w.WriteHeader(400)
-		w.Write(recorded(t, "throttling.json"))
-	})
-	ctx := newCueDeadline()
-	client := newTestClient(t, rs.config())
-	errc := make(chan error, 1)
-	go func() {
-		_, err := client.GetCallerIdentityWithContext(ctx, nil)
-		errc <- err
-	}()
-	awaitFrame(t, "TestDeadlineDuringBackoff", "github.com/stsgo/sts.sleep")
-	ctx.pass()
-	err := <-errc
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	var se *sts.ServiceError
-	require.True(t, errors.As(err, &se))
-	require.Equal(t, "Throttling.User", se.Code)
-	require.EqualValues(t, 1, rs.calls.Load())
-	require.EqualError(t, err, "sts: GetCallerIdentity: context deadline exceeded (the caller's deadline) while waiting to retry after 1 attempt; the last: "+se.Error())
+	for _, tc := range []struct {
+		name        string
+		waitForPass bool // the test passes the deadline once the client sleeps
+	}{
+		{"during the back-off", true},
+		{"after the answer, before the back-off", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newRefServer(t, func(w http.ResponseWriter, _ seen) {
+				w.Header().Set("x-acs-retry-after", "60000")
+				w.WriteHeader(400)
+				w.Write(recorded(t, "throttling.json"))
+			})
+			ctx := newCueDeadline()
+			var opts []sts.Option
+			if !tc.waitForPass {
+				opts = append(opts, sts.WithLogger(slog.New(onRecord{func() { ctx.pass() }})))
+			}
+			client := newTestClient(t, rs.config(), opts...)
+			errc := make(chan error, 1)
+			go func() {
+				_, err := client.GetCallerIdentityWithContext(ctx, nil)
+				errc <- err
+			}()
+			if tc.waitForPass {
+				awaitFrame(t, "TestDeadlineDuringBackoff", "github.com/stsgo/sts.sleep")
+				ctx.pass()
+			}
+			err := <-errc
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			var se *sts.ServiceError
+			require.True(t, errors.As(err, &se))
+			require.Equal(t, "Throttling.User", se.Code)
+			require.EqualValues(t, 1, rs.calls.Load())
+			require.EqualError(t, err, "sts: GetCallerIdentity: context deadline exceeded (the caller's deadline) while waiting to retry after 1 attempt; the last: "+se.Error())
+		})
+	}
 }
+
+// onRecord is a slog handler, enabled at every level, that calls do for each record.
+type onRecord struct{ do func() }
+
+func (h onRecord) Enabled(context.Context, slog.Level) bool  { return true }
+func (h onRecord) Handle(context.Context, slog.Record) error { h.do(); return nil }
+func (h onRecord) WithAttrs([]slog.Attr) slog.Handler        { return h }
+func (h onRecord) WithGroup(string) slog.Handler             { return h }
 
 func stringPtr(s string) *string { return &s }
 

@@ -59,7 +59,7 @@ func (b backoff) delay(attempt int, retryAfter time.Duration) time.Duration {
 
 // sleep waits for d, or until ctx ends; it reports whether the whole wait passed.
 func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
+	if d <= 0 || ctx.Err() != nil {
 		return ctx.Err() == nil
 	}
 	t := time.NewTimer(d)
