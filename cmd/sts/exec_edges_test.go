@@ -55,6 +55,14 @@ const stsExec = "STSEXEC"
 // exists (read times out on an empty FIFO).
 const waitforFunc = `waitfor() { until [ -e "$DIR/$1" ]; do read -t 0.05 x <> "$DIR/fifo"; done; }`
 
+// reportJobs, in startJob's then, waits for the file "report", then until the shell
+// has seen its job stop, and writes what `jobs -l` says to the file "jobs". The state
+// a test reads in /proc is that of sts's main thread, which may stop before the
+// others; the kernel tells the shell (SIGCHLD, which bash reaps in its handler) once
+// the last of them has, later on a loaded machine: `jobs -l` run as soon as the test
+// saw sts stopped said "Running".
+const reportJobs = `waitfor report; until jobs -l > "$DIR/jobs.tmp"; grep -q Stopped "$DIR/jobs.tmp"; do read -t 0.05 x <> "$DIR/fifo"; done; mv "$DIR/jobs.tmp" "$DIR/jobs"`
+
 // startShellJob runs sts exec as a job of its own.
 func startShellJob(t *testing.T, work, then string) *shellJob {
 	t.Helper()
@@ -161,7 +169,7 @@ func TestExecStopsAndContinuesUnderAShell(t *testing.T) {
 // whose read gets what is typed.
 func TestExecInTheBackgroundStopsWithoutTheTerminal(t *testing.T) {
 	j := startShellJob(t, `waitfor read; read -r line; echo "$line" > "$DIR/line.tmp"; mv "$DIR/line.tmp" "$DIR/line"`,
-		`bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs.tmp"; mv "$DIR/jobs.tmp" "$DIR/jobs"; waitfor resume; fg`)
+		`bg; : > "$DIR/backgrounded"; `+reportJobs+`; waitfor resume; fg`)
 	j.master.Write([]byte{0x1a})
 	j.await(t, "backgrounded", "the shell never put sts in the background")
 	j.touch(t, "read") // the child reads the terminal from the background
@@ -172,7 +180,7 @@ func TestExecInTheBackgroundStopsWithoutTheTerminal(t *testing.T) {
 	}
 	require.Equal(t, j.shell, foregroundGroup(t, j.master), "sts took the terminal from the shell (sts %d, child %d)", j.sts, j.kid)
 	j.touch(t, "report")
-	j.await(t, "jobs", "the shell's loop never ended")
+	j.await(t, "jobs", "the shell never saw its job stop")
 	jobs, err := os.ReadFile(j.file("jobs"))
 	require.NoError(t, err)
 	require.Contains(t, string(jobs), "Stopped (tty input)")

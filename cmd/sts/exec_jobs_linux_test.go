@@ -216,7 +216,7 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j := startJob(t, stsExec, `waitfor output; `+tc.output+`; : > "$DIR/done"`,
-				tc.tostop+`; bg; : > "$DIR/backgrounded"; waitfor report; jobs -l > "$DIR/jobs.tmp"; mv "$DIR/jobs.tmp" "$DIR/jobs"; waitfor resume; fg`)
+				tc.tostop+`; bg; : > "$DIR/backgrounded"; `+reportJobs+`; waitfor resume; fg`)
 			j.master.Write([]byte{0x1a})
 			j.await(t, "backgrounded", "the shell never put sts in the background")
 			j.touch(t, "output")
@@ -227,7 +227,7 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 			}
 			require.Equal(t, j.shell, foregroundGroup(t, j.master), "the shell has the terminal")
 			j.touch(t, "report")
-			j.await(t, "jobs", "the shell's loop never ended")
+			j.await(t, "jobs", "the shell never saw its job stop")
 			jobs, err := os.ReadFile(j.file("jobs"))
 			require.NoError(t, err)
 			require.Contains(t, string(jobs), "Stopped (tty output)", "%s", screen(j.master))
