@@ -20,11 +20,12 @@ import (
 // body. net/http would read the missing body until ReadTimeout with the connection
 // active, and at the cap the limiter would close a legitimate consumer's connection
 // instead (found by an adversarial review). The server now answers and closes such
-// connections at once.
+// connections at once. Its read timeout is an hour, so that a server that waits for
+// the body waits past any bound a loaded machine could need.
 func TestSlowBodiesHoldNoSlot(t *testing.T) {
 	limits := defaultLimits
 	limits.maxConns = 4
-	limits.read = 3 * time.Second
+	limits.read = time.Hour
 	srv, err := startCredentialServer(canaryProvider(), listenOptions{addr: "127.0.0.1:0", logTo: io.Discard, limits: limits})
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
@@ -35,12 +36,12 @@ func TestSlowBodiesHoldNoSlot(t *testing.T) {
 		require.NoError(t, err)
 		t.Cleanup(func() { c.Close() })
 		fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nContent-Length: 1000\r\n\r\n", u.Host)
-		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
 		answer, err := io.ReadAll(c) // the answer, then the server's close: no timeout
 		require.NoError(t, err, "the server kept the connection waiting for the body")
 		require.Contains(t, string(answer), "404")
 	}
-	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := client.Get(srv.URL)
 	require.NoError(t, err, "a legitimate consumer is refused after %d slow requests", limits.maxConns)
 	resp.Body.Close()
