@@ -36,7 +36,7 @@ func TestCacheKeysTheSessionNameFromTheEnvironment(t *testing.T) {
 func TestCacheIgnoresAFIFO(t *testing.T) {
 	srv := fake(t)
 	dir := cacheDir(t)
-	args := []string{"assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-format", "json", "-session-name", "fifo", "-timeout", "2s"}
+	args := []string{"assume-role", "-endpoint", srv.URL, "-role-arn", srv.Role().Arn, "-format", "json", "-session-name", "fifo", "-timeout", "20s"}
 	status, _, errs := runCLI(args...)
 	require.Equal(t, 0, status, errs)
 	files := cacheFiles(t, dir)
@@ -53,12 +53,12 @@ func TestCacheIgnoresAFIFO(t *testing.T) {
 	select {
 	case status := <-done:
 		require.Equal(t, 0, status)
-	case <-time.After(30 * time.Second):
+	case <-time.After(60 * time.Second):
 		// Release the blocked open so the goroutine ends.
 		if f, err := os.OpenFile(entry, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
 			f.Close()
 		}
 		<-done
-		t.Fatal("assume-role blocked opening a FIFO in the cache (-timeout 2s, waited 30s)")
+		t.Fatal("assume-role blocked opening a FIFO in the cache (-timeout 20s, waited 60s)")
 	}
 }
