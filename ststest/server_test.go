@@ -50,16 +50,21 @@ func TestAssumeRoleAndChain(t *testing.T) {
 			require.Equal(t, srv.User().Arn, *id.Body.Arn)
 			require.Equal(t, srv.User().UserId, *id.Body.UserId)
 
+			before := time.Now()
 			resp, err := c.AssumeRole(new(sts.AssumeRoleRequest).SetRoleArn(srv.Role().Arn).SetRoleSessionName("alice").
 				SetDurationSeconds(900).SetSourceIdentity("alice@example.com").SetPolicy(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`))
 			require.NoError(t, err)
+			after := time.Now()
 			creds := resp.Body.Credentials
 			require.Regexp(t, `^STS\.`, *creds.AccessKeyId)
 			require.Equal(t, "acs:ram::"+ststest.DefaultAccountID+":assumed-role/test-role/alice", *resp.Body.AssumedRoleUser.Arn)
 			require.Equal(t, "alice@example.com", *resp.Body.SourceIdentity)
 			exp, err := creds.ExpirationTime()
 			require.NoError(t, err)
-			require.WithinDuration(t, time.Now().Add(15*time.Minute), exp, 5*time.Second)
+			// 15 minutes from when the fake answered, in whole seconds: however long the
+			// call took on a loaded machine.
+			require.False(t, exp.Before(before.Add(15*time.Minute).Truncate(time.Second)), "expires %s, asked at %s", exp, before)
+			require.False(t, exp.After(after.Add(15*time.Minute)), "expires %s, answered by %s", exp, after)
 
 			session := clientFor(t, srv, srv.ConfigFor(*creds.AccessKeyId, *creds.AccessKeySecret, *creds.SecurityToken), alg)
 			id, err = session.GetCallerIdentity()
