@@ -104,8 +104,8 @@ echo $PPID > "$DIR/ready"; echo $$ > "$DIR/child"; `+work+`; waitfor finish
 		<-exited
 	})
 	j.shell = cmd.Process.Pid
-	require.Eventually(t, func() bool { return j.readPid("ready", &j.sts) && j.readPid("child", &j.kid) },
-		20*time.Second, 5*time.Millisecond, "%s", screen(master))
+	eventually(t, master, func() bool { return j.readPid("ready", &j.sts) && j.readPid("child", &j.kid) },
+		"sts exec did not start the child")
 	pgrp, err := syscall.Getpgid(j.sts)
 	require.NoError(t, err)
 	j.job = pgrp
@@ -128,15 +128,13 @@ func (j *shellJob) touch(t *testing.T, name string) {
 // await waits for the file name, which the shell writes.
 func (j *shellJob) await(t *testing.T, name, what string) {
 	t.Helper()
-	require.Eventually(t, func() bool { _, err := os.Stat(j.file(name)); return err == nil },
-		20*time.Second, 5*time.Millisecond, "%s: %s", what, screen(j.master))
+	eventually(t, j.master, func() bool { _, err := os.Stat(j.file(name)); return err == nil }, "%s", what)
 }
 
 // ended waits for sts to end (gone, or a zombie the shell has not reaped yet).
 func (j *shellJob) ended(t *testing.T) {
 	t.Helper()
-	require.Eventually(t, func() bool { st := processStateOrGone(j.sts); return st == "" || st == "Z" },
-		20*time.Second, 5*time.Millisecond, "sts exec never ended: %s", screen(j.master))
+	eventually(t, j.master, func() bool { st := processStateOrGone(j.sts); return st == "" || st == "Z" }, "sts exec never ended")
 }
 
 // TestExecInTheBackgroundLeavesTheTerminal: a user who answers Ctrl-Z with `bg` keeps

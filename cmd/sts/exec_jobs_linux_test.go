@@ -234,7 +234,9 @@ func TestExecInTheBackgroundStopsForTerminalOutput(t *testing.T) {
 			j.await(t, "jobs", "the shell never saw its job stop")
 			jobs, err := os.ReadFile(j.file("jobs"))
 			require.NoError(t, err)
-			require.Contains(t, string(jobs), "Stopped (tty output)", "%s", screen(j.master))
+			if !assert.Contains(t, string(jobs), "Stopped (tty output)") {
+				t.Fatalf("the terminal shows: %q", screen(j.master))
+			}
 			j.touch(t, "resume") // the shell runs fg
 			j.await(t, "done", "the child's output never finished after fg")
 			j.touch(t, "finish")

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
@@ -48,6 +49,15 @@ func foregroundGroup(t *testing.T, master *os.File) int {
 	var pgrp int
 	require.NoError(t, control(master, func(fd int) (err error) { pgrp, err = unix.IoctlGetInt(fd, unix.TIOCGPGRP); return err }))
 	return pgrp
+}
+
+// eventually is require.Eventually, 20 s every 5 ms, whose failure message ends with
+// what the terminal shows then (not when the wait began: reading it takes a moment).
+func eventually(t *testing.T, master *os.File, cond func() bool, format string, args ...any) {
+	t.Helper()
+	if !assert.Eventually(t, cond, 20*time.Second, 5*time.Millisecond) {
+		t.Fatalf(format+"; the terminal shows: %q", append(args, screen(master))...)
+	}
 }
 
 // screen is what the terminal shows, read for a moment: for failure messages.
@@ -130,8 +140,7 @@ func TestExecSignalsReachTheChildOnce(t *testing.T) {
 				}
 				<-exited
 			}()
-			require.Eventually(t, func() bool { _, err := os.Stat(log + ".ready"); return err == nil }, 20*time.Second, 5*time.Millisecond,
-				"sts exec did not start the child: %s", screen(master))
+			eventually(t, master, func() bool { _, err := os.Stat(log + ".ready"); return err == nil }, "sts exec did not start the child")
 			childPid = foregroundGroup(t, master)
 			require.NotEqual(t, cmd.Process.Pid, childPid, "the child's group has the terminal")
 
@@ -149,7 +158,9 @@ func TestExecSignalsReachTheChildOnce(t *testing.T) {
 
 			require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGUSR2)) // the child exits 0
 			<-exited
-			require.NoError(t, waitErr, screen(master))
+			if !assert.NoError(t, waitErr) {
+				t.Fatalf("the terminal shows: %q", screen(master))
+			}
 		})
 	}
 }
