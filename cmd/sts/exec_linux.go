@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -189,25 +188,25 @@ func stopSignal(info *unix.Siginfo) syscall.Signal {
 // terminal would hang. Go leaves their default action (stop) in place as long as the
 // program does not ask to be notified of them, and sts does not.
 //
-// The signal goes to the calling thread: kill(getpid(), ...) hands a signal to one of
-// the process's threads, often another than the caller, and the caller runs on until
-// that thread has stopped the rest. In that moment it would see the terminal still its
-// own, before the shell took it back, and give it to the child from the background. A
-// signal sent to the calling thread is taken before the system call returns to it, as
-// raise(3) promises, and a stop signal stops every thread.
+// stop must not return before sts has stopped: a signal sent to a process goes to one
+// of its threads, and the caller runs on until that thread has stopped the rest. In
+// that moment it would see the terminal still its own, before the shell took it
+// back, and give it to the child from the background. So the calling thread sends
+// the stop to itself too, first, with the signal blocked in it; then one signal goes
+// to the whole group, sts included, as the terminal sends it; then the calling
+// thread unblocks the signal and takes its own stop before the system call returns
+// (raise(3)'s promise), unless another thread has stopped sts already. A stop taken
+// by any thread stops every thread, and the SIGCONT that ends it discards every
+// stop still pending, the calling thread's too: sts stops once.
 //
-// The others are signalled one by one: a signal to the whole group would reach sts
-// too, and another thread could take it and stop sts before the calling thread sent
-// its own, which it would then send once continued, stopping sts a second time.
-//
-// sts's own stop is made pending before the others are stopped, held back by the
-// calling thread's signal mask, and taken when the mask is restored: a shell that
-// watches one of the others (sh -c runs sts) sees its job stop as soon as that one
-// has, and a SIGCONT it sends to the group before sts has stopped (fg, bg) then
-// discards sts's pending stop, as the kernel discards a pending stop for every
-// process of a group the terminal stopped. Sent after the others, the stop would
-// stop sts after the continue, for good.
-func stop(sig syscall.Signal) { stopAfter(sig, func() { signalPeers(sig) }) }
+// Pending first, because a job-control shell that watches another process of the
+// group (sh -c runs sts) may see its job stop before sts has, and continue it (fg,
+// bg) at once: the SIGCONT discards sts's pending stop, as it does every other
+// process's, and sts runs on with its job, where a stop sent after the others would
+// stop it after the continue, for good.
+func stop(sig syscall.Signal) {
+	stopAfter(sig, func() { unix.Kill(-syscall.Getpgrp(), sig) })
+}
 
 // stopAfter stops the calling thread's process with sig once others has run, with
 // the stop pending meanwhile (see stop).
@@ -220,24 +219,6 @@ func stopAfter(sig syscall.Signal, others func()) {
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
 	others()
 	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) // the stop is taken here, unless a SIGCONT discarded it
-}
-
-// signalPeers sends sig to the other processes of sts's process group, found in /proc.
-func signalPeers(sig syscall.Signal) {
-	procs, err := os.ReadDir("/proc")
-	if err != nil {
-		return
-	}
-	self, group := os.Getpid(), syscall.Getpgrp()
-	for _, p := range procs {
-		pid, err := strconv.Atoi(p.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		if pgrp, err := unix.Getpgid(pid); err == nil && pgrp == group {
-			unix.Kill(pid, sig)
-		}
-	}
 }
 
 // owner is the terminal's foreground process group, or 0 when it cannot be read.

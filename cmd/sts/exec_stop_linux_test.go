@@ -146,27 +146,29 @@ func TestStopSignalIsTheChilds(t *testing.T) {
 }
 
 // TestStopYieldsToAContinueSentMeanwhile: a shell that runs sts (sh -c) sees its job
-// stop once that shell has stopped, which sts does before it stops itself; a SIGCONT
-// the job-control shell sends the group in that moment (fg, bg) must leave sts
-// running, as it leaves running any process of a group whose stop it overtakes. sts
-// stopped itself after the others, so after such a continue it stopped for good, the
-// shell waiting on it and the child stopped: a hung job.
+// stop once that shell has stopped, which may be before sts has; a SIGCONT the
+// job-control shell sends the group in that moment (fg, bg) must leave sts and the
+// rest of its group running, as it leaves running any process of a group whose stop
+// it overtakes. sts stopped itself after the others, so after such a continue it
+// stopped for good, the shell waiting on it and the child stopped: a hung job.
 //
-// The helper, in a group of its own with a peer (sleep), stops the peer and waits,
-// inside stop, for a byte the test writes once it has seen the peer stopped and sent
-// the group SIGCONT; stop must then return without stopping the helper.
+// The helper, in a group of its own with two peers (sleep), stops the group and
+// waits, inside stop, for a byte the test writes once it has seen the peers stopped
+// and sent the group SIGCONT; stop must then return without stopping the helper, and
+// the peers run.
 func TestStopYieldsToAContinueSentMeanwhile(t *testing.T) {
 	if os.Getenv("STS_STOP_HELPER") == "overtaken" {
-		peer := exec.Command("sleep", "1000")
-		peer.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pgid: os.Getpid()}
-		if err := peer.Start(); err != nil {
-			fmt.Println(err)
-			os.Exit(2)
+		for range 2 {
+			peer := exec.Command("sleep", "1000")
+			peer.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pgid: os.Getpid()}
+			if err := peer.Start(); err != nil {
+				fmt.Println(err)
+				os.Exit(2)
+			}
+			fmt.Println(peer.Process.Pid)
 		}
-		defer peer.Process.Kill()
-		fmt.Println(peer.Process.Pid)
 		stopAfter(syscall.SIGTSTP, func() {
-			signalPeers(syscall.SIGTSTP)
+			syscall.Kill(-syscall.Getpgrp(), syscall.SIGTSTP) // as stop does
 			var b [1]byte
 			os.Stdin.Read(b[:]) // the test has continued the group
 		})
@@ -188,13 +190,15 @@ func TestStopYieldsToAContinueSentMeanwhile(t *testing.T) {
 		syscall.Kill(-group, syscall.SIGKILL)
 		<-exited
 	}()
-	var peer int
-	_, err = fmt.Fscanln(stdout, &peer)
+	peers := make([]int, 2)
+	_, err = fmt.Fscanln(stdout, &peers[0])
 	require.NoError(t, err, "the helper named no peer: %s", errs)
+	_, err = fmt.Fscanln(stdout, &peers[1])
+	require.NoError(t, err, "the helper named one peer: %s", errs)
 	go func() { io.Copy(io.Discard, stdout); exited <- helper.Wait() }()
 
-	require.Eventually(t, func() bool { return processStateOrGone(peer) == "T" }, 20*time.Second, time.Millisecond,
-		"the peer never stopped")
+	require.Eventually(t, func() bool { return processStateOrGone(peers[0]) == "T" && processStateOrGone(peers[1]) == "T" },
+		20*time.Second, time.Millisecond, "the peers never stopped")
 	require.NoError(t, syscall.Kill(-group, syscall.SIGCONT)) // the shell's fg
 	_, err = in.Write([]byte{1})
 	require.NoError(t, err)
@@ -204,5 +208,8 @@ func TestStopYieldsToAContinueSentMeanwhile(t *testing.T) {
 		exited <- nil
 	case <-time.After(20 * time.Second):
 		t.Fatalf("stop stopped the helper after its group was continued (state %s)", processStateOrGone(group))
+	}
+	for _, p := range peers {
+		require.NotEqual(t, "T", processStateOrGone(p), "a peer stayed stopped after the group was continued")
 	}
 }
