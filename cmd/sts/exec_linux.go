@@ -211,14 +211,23 @@ func stop(sig syscall.Signal) {
 // stopAfter stops the calling thread's process with sig once others has run, with
 // the stop pending meanwhile (see stop).
 func stopAfter(sig syscall.Signal, others func()) {
-	runtime.LockOSThread() // the thread named is the one that returns
+	// The stop is taken as the mask is restored, unless a SIGCONT discarded it.
+	withBlocked(sig, func() {
+		unix.Tgkill(unix.Getpid(), unix.Gettid(), sig) // the thread that returns
+		others()
+	})
+}
+
+// withBlocked runs f on one thread with sig (a signal below 32) blocked in it, and
+// restores the thread's signal mask before it lets the thread go.
+func withBlocked(sig syscall.Signal, f func()) {
+	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var held, old unix.Sigset_t
-	held.Val[0] = 1 << (sig - 1) // SIGTSTP, SIGTTIN, SIGTTOU: below 32
+	held.Val[0] = 1 << (sig - 1)
 	unix.PthreadSigmask(unix.SIG_BLOCK, &held, &old)
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
-	others()
-	unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) // the stop is taken here, unless a SIGCONT discarded it
+	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	f()
 }
 
 // owner is the terminal's foreground process group, or 0 when it cannot be read.
@@ -240,13 +249,7 @@ func (t *terminal) holds() bool { return t.owner() == syscall.Getpgrp() }
 // its own for it, and Reset leaves SIG_IGN in place), and sts, ignoring it, would
 // never stop for a child stopped by terminal output (see stop).
 func (t *terminal) setForeground(pgrp int) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var ttou, old unix.Sigset_t
-	ttou.Val[0] = 1 << (syscall.SIGTTOU - 1)
-	unix.PthreadSigmask(unix.SIG_BLOCK, &ttou, &old)
-	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-	unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp)
+	withBlocked(syscall.SIGTTOU, func() { unix.IoctlSetPointerInt(int(t.tty.Fd()), unix.TIOCSPGRP, pgrp) })
 }
 
 // restore gives the terminal back to sts's group after the child (see reclaim) and

@@ -131,8 +131,6 @@ func (s *Server) Start() {
 	if s.conf == "" {
 		args = append(args, "--save", "", "--appendonly", "no")
 	}
-	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
-	defer c.Close()
 	logName := filepath.Join(s.dir, "redis.log")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -145,7 +143,13 @@ func (s *Server) Start() {
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); close(exited) }()
 		s.cmd, s.exited = cmd, exited
-		err := s.poll(deadline, func(ctx context.Context) error { return ours(ctx, c, cmd.Process.Pid) })
+		// Its own process, not any server on the port: another test's server may hold
+		// it (tests in other packages run at once, and a port freePort found free can
+		// be taken before this server binds it), and a test that reached that one
+		// would share its keys.
+		err := s.poll(deadline, func(ctx context.Context) error {
+			return wantInfo(ctx, s, "server", "process_id:"+strconv.Itoa(cmd.Process.Pid))
+		})
 		if err == nil {
 			return
 		}
@@ -159,18 +163,6 @@ func (s *Server) Start() {
 		}
 		s.t.Fatalf("redistest: %s on %s did not answer: %v\n%s", filepath.Base(s.bin), s.Addr, err, log)
 	}
-}
-
-// ours checks that the server answering c is the process pid: another test's server
-// may hold the port (tests in other packages run at once, and a port freePort found
-// free can be taken before this server binds it), and a test that reached it would
-// share its keys.
-func ours(ctx context.Context, c *redis.Client, pid int) error {
-	info, err := c.Info(ctx, "server").Result()
-	if err == nil && !containsLine(info, "process_id:"+strconv.Itoa(pid)) {
-		err = fmt.Errorf("another server answers on %s", c.Options().Addr)
-	}
-	return err
 }
 
 // errExited is poll's error when the server's process has ended.
